@@ -1,0 +1,49 @@
+from django.urls import path
+
+from classroom.views import library, student, teacher
+
+app_name = "classroom"
+
+urlpatterns = [
+    # Teachers
+    path("teacher/", teacher.dashboard, name="teacher-dashboard"),
+    path("lessons/", library.lesson_list, name="lesson-list"),
+    path("lessons/<slug:slug>/", library.lesson_detail, name="lesson-detail"),
+    path("lessons/<slug:slug>/plan/", library.lesson_plan, name="lesson-plan"),
+    path("classes/new/", teacher.class_create, name="class-create"),
+    path("classes/<int:pk>/", teacher.class_detail, name="class-detail"),
+    path("classes/<int:pk>/edit/", teacher.class_edit, name="class-edit"),
+    path("classes/<int:pk>/archive/", teacher.class_archive, name="class-archive"),
+    path("classes/<int:pk>/reset-code/", teacher.class_reset_code, name="class-reset-code"),
+    path(
+        "classes/<int:pk>/students/<int:student_pk>/remove/",
+        teacher.class_remove_student,
+        name="class-remove-student",
+    ),
+    path("classes/<int:pk>/assign/", teacher.assignment_create, name="assignment-create"),
+    path("assignments/<int:pk>/", teacher.assignment_detail, name="assignment-detail"),
+    path("assignments/<int:pk>/edit/", teacher.assignment_edit, name="assignment-edit"),
+    path("assignments/<int:pk>/export.csv", teacher.assignment_export, name="assignment-export"),
+    path(
+        "assignments/<int:pk>/students/<int:student_pk>/",
+        teacher.submission_review,
+        name="submission-review",
+    ),
+    path(
+        "assignments/<int:pk>/students/<int:student_pk>/return/",
+        teacher.submission_return,
+        name="submission-return",
+    ),
+    path(
+        "assignments/<int:pk>/prompts/<int:prompt_pk>/",
+        teacher.prompt_review,
+        name="prompt-review",
+    ),
+    # Students
+    path("student/", student.dashboard, name="student-dashboard"),
+    path("join/", student.class_join, name="class-join"),
+    path("work/<int:pk>/", student.workspace, name="workspace"),
+    path("work/<int:pk>/autosave/", student.autosave, name="autosave"),
+    path("work/<int:pk>/turn-in/", student.turn_in, name="turn-in"),
+    path("work/<int:pk>/unsubmit/", student.unsubmit, name="unsubmit"),
+]

@@ -1,0 +1,256 @@
+"""Writes that touch several rows and carry the rules users rely on.
+
+Each function validates, saves inside one transaction and either does all of its work or none.
+Views call these; they never change a submission's state themselves.
+"""
+
+import hashlib
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from classroom.models import (
+    Assignment,
+    AssignmentPrompt,
+    Classroom,
+    Enrollment,
+    Response,
+    Submission,
+    User,
+    normalize_join_code,
+)
+from lessons.models import Lesson
+
+
+def enrollment_join(*, student: User, code: str) -> Enrollment:
+    """Put a student in the class whose join code they typed."""
+    if not student.is_student:
+        raise ValidationError("Only student accounts can join a class with a code.")
+    normalized = normalize_join_code(code)
+    classroom = Classroom.objects.filter(join_code=normalized, archived=False).first()
+    if classroom is None:
+        raise ValidationError(
+            "No class has that code. Check it with your teacher; codes look like ABCD-1234."
+        )
+    with transaction.atomic():
+        enrollment, created = Enrollment.objects.get_or_create(classroom=classroom, student=student)
+    if not created:
+        raise ValidationError(f"You are already in {classroom.name}.")
+    return enrollment
+
+
+def assignment_create(
+    *,
+    classroom: Classroom,
+    lesson: Lesson,
+    instructions: str,
+    opens_at,
+    due_at,
+    late_policy: str = Assignment.LatePolicy.ACCEPT,
+) -> Assignment:
+    """Assign a published lesson to a class, freezing its prompts, readings and glossary."""
+    if not lesson.is_published:
+        raise ValidationError("Only published lessons can be assigned.")
+    if classroom.archived:
+        raise ValidationError("This class is archived. Restore it before assigning work.")
+    assignment = Assignment(
+        classroom=classroom,
+        lesson=lesson,
+        title=lesson.title,
+        instructions=instructions,
+        opens_at=opens_at,
+        due_at=due_at,
+        late_policy=late_policy,
+        content=lesson.snapshot(),
+    )
+    assignment.full_clean()
+    with transaction.atomic():
+        assignment.save()
+        AssignmentPrompt.objects.bulk_create(
+            AssignmentPrompt(
+                assignment=assignment,
+                source=prompt,
+                position=position,
+                text=prompt.text,
+                kind=prompt.kind,
+                points=prompt.points,
+                teacher_notes=prompt.teacher_notes,
+                section_anchor=prompt.section_anchor,
+            )
+            for position, prompt in enumerate(lesson.prompts.all(), start=1)
+        )
+    return assignment
+
+
+class SaveConflict(Exception):
+    """A save was based on an older revision than the one stored: never overwrite silently."""
+
+    def __init__(self, response: Response):
+        super().__init__("This answer was changed somewhere else since you loaded it.")
+        self.response = response
+
+
+def _check_editable(submission: Submission) -> None:
+    if submission.state == Submission.State.TURNED_IN:
+        raise ValidationError("You have turned this in. Unsubmit it to make changes.")
+    if not submission.assignment.is_open():
+        raise ValidationError("This assignment is not open yet.")
+
+
+def _locked_submission(assignment: Assignment, student: User) -> Submission:
+    submission, _ = Submission.objects.select_for_update().get_or_create(
+        assignment=assignment, student=student
+    )
+    submission.assignment = assignment
+    return submission
+
+
+def response_save(
+    *,
+    assignment: Assignment,
+    student: User,
+    prompt: AssignmentPrompt,
+    text: str,
+    base_revision: int | None,
+) -> Response:
+    """Save one answer. ``base_revision`` is the revision the student's copy started from;
+    ``None`` means "I have not seen any saved version" and conflicts with any saved text."""
+    if prompt.assignment_id != assignment.pk:
+        raise ValidationError("That prompt is not part of this assignment.")
+    limit = settings.ANSWER_MAX_CHARS
+    if len(text) > limit:
+        raise ValidationError(
+            f"This answer is {len(text):,} characters long; the limit is {limit:,}. "
+            "Shorten it and save again — your text is still in the box."
+        )
+    with transaction.atomic():
+        submission = _locked_submission(assignment, student)
+        _check_editable(submission)
+        response, _ = Response.objects.get_or_create(submission=submission, prompt=prompt)
+        if text == response.text:
+            return response
+        if (base_revision or 0) != response.revision and response.text:
+            raise SaveConflict(response)
+        response.text = text
+        response.revision += 1
+        response.saved_at = timezone.now()
+        response.save(update_fields=["text", "revision", "saved_at"])
+        submission.save(update_fields=["updated_at"])
+    return response
+
+
+def receipt_for(submission: Submission) -> str:
+    """A short fingerprint of exactly what was turned in, for the student's receipt."""
+    digest = hashlib.sha256()
+    for response in submission.responses.order_by("prompt__position"):
+        digest.update(f"{response.prompt.position}\x1f{response.text}\x1e".encode())
+    value = digest.hexdigest()[:8].upper()
+    return f"{value[:4]}-{value[4:]}"
+
+
+def submission_turn_in(*, assignment: Assignment, student: User, now=None) -> Submission:
+    """Turn in a student's work. Doing it twice is harmless: the second call changes nothing."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        submission = _locked_submission(assignment, student)
+        if submission.state == Submission.State.TURNED_IN:
+            return submission
+        if not assignment.accepts_turn_in(submission, now):
+            if not assignment.is_open(now):
+                raise ValidationError("This assignment is not open yet.")
+            raise ValidationError(
+                "The due time has passed and this assignment no longer accepts work. "
+                "Your answers are saved; talk to your teacher."
+            )
+        if not submission.responses.exclude(text="").exists():
+            raise ValidationError("Write at least one answer before turning in.")
+        submission.state = Submission.State.TURNED_IN
+        submission.turned_in_at = now
+        submission.late = now > assignment.due_at
+        submission.turn_in_count += 1
+        submission.receipt = receipt_for(submission)
+        submission.save()
+    return submission
+
+
+def submission_unsubmit(*, submission: Submission, now=None) -> Submission:
+    """Take turned-in work back to keep editing, while the due time has not passed."""
+    with transaction.atomic():
+        submission = (
+            Submission.objects.select_for_update()
+            .select_related("assignment")
+            .get(pk=submission.pk)
+        )
+        if submission.state != Submission.State.TURNED_IN:
+            return submission
+        if not submission.can_unsubmit(now):
+            raise ValidationError(
+                "The due time has passed, so this work can no longer be unsubmitted."
+            )
+        # Work that was returned before goes back to "returned" so its feedback stays in view.
+        submission.state = (
+            Submission.State.RETURNED if submission.returned_at else Submission.State.DRAFT
+        )
+        submission.save(update_fields=["state", "updated_at"])
+    return submission
+
+
+def feedback_save(
+    *,
+    submission: Submission,
+    comment: str | None,
+    responses: dict[int, tuple[str, Decimal | None]],
+) -> Submission:
+    """Save a teacher's working comments and points; the student sees them only on return.
+
+    ``responses`` maps a Response pk to its (comment, points). ``comment`` None leaves the
+    overall comment as it is (review by prompt touches one response per student).
+    """
+    with transaction.atomic():
+        stored = {
+            r.pk: r for r in submission.responses.select_related("prompt").select_for_update()
+        }
+        errors = {}
+        for pk, (text, points) in responses.items():
+            response = stored.get(pk)
+            if response is None:
+                raise ValidationError("That answer is not part of this submission.")
+            if points is not None and (points < 0 or points > response.prompt.points):
+                errors[pk] = f"Points must be between 0 and {response.prompt.points}."
+                continue
+            response.comment, response.points = text, points
+        if errors:
+            raise ValidationError(errors)
+        Response.objects.bulk_update(
+            [stored[pk] for pk in responses], ["comment", "points"], batch_size=200
+        )
+        if comment is not None:
+            submission.comment = comment
+            submission.save(update_fields=["comment", "updated_at"])
+    return submission
+
+
+def submission_return(*, submission: Submission, now=None) -> Submission:
+    """Return turned-in work to the student with the feedback as it stands now."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().get(pk=submission.pk)
+        if submission.state == Submission.State.RETURNED:
+            return submission
+        if submission.state != Submission.State.TURNED_IN:
+            raise ValidationError("Only turned-in work can be returned.")
+        responses = list(submission.responses.all())
+        for response in responses:
+            response.returned_comment = response.comment
+            response.returned_points = response.points
+        Response.objects.bulk_update(responses, ["returned_comment", "returned_points"])
+        scored = [r.points for r in responses if r.points is not None]
+        submission.returned_score = sum(scored, Decimal(0)) if scored else None
+        submission.returned_comment = submission.comment
+        submission.returned_at = now
+        submission.state = Submission.State.RETURNED
+        submission.save()
+    return submission

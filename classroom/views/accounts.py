@@ -1,0 +1,84 @@
+"""Sign-up, log in and out, password change."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
+
+from classroom import services
+from classroom.forms import StudentSignupForm, TeacherSignupForm
+
+
+@method_decorator(login_not_required, name="dispatch")
+class LoginView(auth_views.LoginView):
+    redirect_authenticated_user = True
+
+
+@method_decorator(login_not_required, name="dispatch")
+class LogoutView(auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, "You are logged out.")
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "Your password has been changed.")
+        return response
+
+
+@login_not_required
+def signup_choice(request):
+    """Anyone: choose between a teacher and a student account."""
+    if request.user.is_authenticated:
+        return redirect("home")
+    return render(request, "registration/signup_choice.html")
+
+
+@login_not_required
+def signup_teacher(request):
+    """Anyone: create a teacher account and start using it."""
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = TeacherSignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request, "Welcome! Your teacher account is ready. Start by creating a class."
+        )
+        return redirect("classroom:teacher-dashboard")
+    return render(request, "registration/signup_teacher.html", {"form": form})
+
+
+@login_not_required
+def signup_student(request):
+    """Anyone with a class join code: create a student account in that class."""
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = StudentSignupForm(
+        request.POST or None, initial={"join_code": request.GET.get("code", "")}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                user = form.save()
+                enrollment = services.enrollment_join(
+                    student=user, code=form.cleaned_data["join_code"]
+                )
+        except ValidationError as error:
+            form.add_error("join_code", error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome! You have joined {enrollment.classroom.name}.")
+            return redirect("classroom:student-dashboard")
+    return render(request, "registration/signup_student.html", {"form": form})
