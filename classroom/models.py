@@ -32,7 +32,8 @@ class User(AbstractUser):
         TEACHER = "teacher", "Teacher"
         STUDENT = "student", "Student"
 
-    role = models.CharField(max_length=10, choices=Role.choices, default=Role.STUDENT)
+    # Blank for admins who only use the Django admin (createsuperuser makes those).
+    role = models.CharField(max_length=10, choices=Role.choices, blank=True, default="")
 
     objects = UserManager()
 

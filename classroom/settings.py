@@ -149,6 +149,11 @@ STORAGES = {
     },
 }
 
+# In development static files come straight from the apps (no collectstatic); in production
+# WhiteNoise serves the compressed, hashed copies collectstatic made.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
