@@ -165,7 +165,6 @@ ANSWER_MAX_CHARS = envint("ANSWER_MAX_CHARS", "50000")
 
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(60 * 60 * 12))
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False  # the autosave script reads the token from the page, not the cookie
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
