@@ -3,11 +3,12 @@
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Sum
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 
 from lessons import text
-from lessons.models import Lesson
+from lessons.models import Lesson, Prompt, Reading
 
 
 def teacher_or_staff_required(view):
@@ -20,9 +21,43 @@ def teacher_or_staff_required(view):
     return wrapper
 
 
-def _get_lesson(request, slug):
+def _get_lesson(request, slug, *related):
+    """A lesson a teacher may see (published) or any lesson for staff; 404 otherwise."""
     lessons = Lesson.objects.all() if request.user.is_staff else Lesson.objects.published()
-    return get_object_or_404(lessons, slug=slug)
+    return get_object_or_404(lessons.prefetch_related(*related), slug=slug)
+
+
+def _per_lesson(queryset, aggregate):
+    # A subquery per figure: two joins in one query would multiply the word count by the number
+    # of prompts.
+    return Coalesce(
+        Subquery(
+            queryset.filter(lesson=OuterRef("pk"))
+            .order_by()
+            .values("lesson")
+            .annotate(value=aggregate)
+            .values("value"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def _classes_for(user):
+    return list(user.classrooms.active()) if user.is_teacher else []
+
+
+def _with_sections(prompts, readings):
+    """Each prompt with the heading of the reading section it points to, if any."""
+    headings = {
+        section.anchor: section.heading or "Introduction"
+        for reading in readings
+        for section in reading["sections"]
+    }
+    return [
+        {"prompt": prompt, "section_heading": headings.get(prompt.section_anchor, "")}
+        for prompt in prompts
+    ]
 
 
 @teacher_or_staff_required
@@ -30,28 +65,26 @@ def lesson_list(request):
     """Teachers and admins: browse published lessons (admins also see drafts)."""
     lessons = Lesson.objects.all() if request.user.is_staff else Lesson.objects.published()
     lessons = lessons.annotate(
-        prompt_count=Count("prompts", distinct=True), reading_words=Sum("readings__word_count")
+        prompt_count=_per_lesson(Prompt.objects, Count("pk")),
+        reading_words=_per_lesson(Reading.objects, Sum("word_count")),
     )
     query = request.GET.get("q", "").strip()
     if query:
-        lessons = lessons.filter(title__icontains=query) | lessons.filter(summary__icontains=query)
-    classes = []
-    if request.user.is_teacher:
-        classes = list(request.user.classrooms.active())
+        lessons = lessons.filter(
+            Q(title__icontains=query) | Q(summary__icontains=query) | Q(subject__icontains=query)
+        )
     return render(
         request,
         "lessons/lesson_list.html",
-        {"lessons": lessons, "query": query, "classes": classes},
+        {"lessons": lessons, "query": query, "classes": _classes_for(request.user)},
     )
 
 
 @teacher_or_staff_required
 def lesson_detail(request, slug):
     """Teachers and admins: preview a lesson exactly as a student will see it."""
-    lesson = _get_lesson(request, slug)
-    lesson = Lesson.objects.prefetch_related("readings", "terms", "prompts").get(pk=lesson.pk)
+    lesson = _get_lesson(request, slug, "readings", "terms", "prompts")
     readings, glossary = text.display_readings(lesson.snapshot())
-    classes = list(request.user.classrooms.active()) if request.user.is_teacher else []
     return render(
         request,
         "lessons/lesson_detail.html",
@@ -59,8 +92,8 @@ def lesson_detail(request, slug):
             "lesson": lesson,
             "readings": readings,
             "glossary": glossary,
-            "prompts": lesson.prompts.all(),
-            "classes": classes,
+            "prompts": _with_sections(lesson.prompts.all(), readings),
+            "classes": _classes_for(request.user),
         },
     )
 
@@ -68,21 +101,24 @@ def lesson_detail(request, slug):
 @teacher_or_staff_required
 def lesson_plan(request, slug):
     """Teachers and admins: the printable lesson plan, with timings and teacher notes."""
-    lesson = _get_lesson(request, slug)
-    lesson = Lesson.objects.prefetch_related("steps", "readings", "terms", "prompts").get(
-        pk=lesson.pk
-    )
-    steps = list(lesson.steps.all())
+    lesson = _get_lesson(request, slug, "steps", "readings", "terms", "prompts")
+    timeline, elapsed = [], 0
+    for step in lesson.steps.all():
+        timeline.append({"step": step, "start": elapsed, "end": elapsed + step.minutes})
+        elapsed += step.minutes
     readings, glossary = text.display_readings(lesson.snapshot())
+    prompts = list(lesson.prompts.all())
     return render(
         request,
         "lessons/lesson_plan.html",
         {
             "lesson": lesson,
-            "steps": steps,
-            "total_minutes": sum(step.minutes for step in steps),
+            "timeline": timeline,
+            "total_minutes": elapsed,
             "readings": readings,
             "glossary": glossary,
-            "prompts": lesson.prompts.all(),
+            "prompts": _with_sections(prompts, readings),
+            "total_points": sum(prompt.points for prompt in prompts),
+            "classes": _classes_for(request.user),
         },
     )
