@@ -93,11 +93,19 @@ class SaveConflict(Exception):
         self.response = response
 
 
-def _check_editable(submission: Submission) -> None:
+def _check_editable(submission: Submission, now=None) -> None:
     if submission.state == Submission.State.TURNED_IN:
         raise ValidationError("You have turned this in. Unsubmit it to make changes.")
-    if not submission.assignment.is_open():
+    assignment = submission.assignment
+    if not assignment.is_open(now):
         raise ValidationError("This assignment is not open yet.")
+    # Same rule as turning in: once a "close at the due time" assignment has closed, answers
+    # that could never be turned in are not changed either (returned work stays revisable).
+    if not assignment.accepts_turn_in(submission, now):
+        raise ValidationError(
+            "This assignment closed at its due time, so answers can no longer be changed. "
+            "What you saved before is kept; talk to your teacher."
+        )
 
 
 def _locked_submission(assignment: Assignment, student: User) -> Submission:
@@ -126,10 +134,16 @@ def response_save(
             f"This answer is {len(text):,} characters long; the limit is {limit:,}. "
             "Shorten it and save again — your text is still in the box."
         )
+    if "\x00" in text:
+        # PostgreSQL cannot store NUL; refuse it here rather than fail with a server error.
+        raise ValidationError("This answer contains a null character. Remove it and save again.")
     with transaction.atomic():
         submission = _locked_submission(assignment, student)
         _check_editable(submission)
-        response, _ = Response.objects.get_or_create(submission=submission, prompt=prompt)
+        # An untouched, still empty box gets no row: the saved answers are the ones written.
+        response = Response.objects.filter(submission=submission, prompt=prompt).first()
+        if response is None:
+            response = Response(submission=submission, prompt=prompt)
         if text == response.text:
             return response
         if (base_revision or 0) != response.revision and response.text:
@@ -137,7 +151,7 @@ def response_save(
         response.text = text
         response.revision += 1
         response.saved_at = timezone.now()
-        response.save(update_fields=["text", "revision", "saved_at"])
+        response.save()
         submission.save(update_fields=["updated_at"])
     return response
 
@@ -145,7 +159,7 @@ def response_save(
 def receipt_for(submission: Submission) -> str:
     """A short fingerprint of exactly what was turned in, for the student's receipt."""
     digest = hashlib.sha256()
-    for response in submission.responses.order_by("prompt__position"):
+    for response in submission.responses.select_related("prompt").order_by("prompt__position"):
         digest.update(f"{response.prompt.position}\x1f{response.text}\x1e".encode())
     value = digest.hexdigest()[:8].upper()
     return f"{value[:4]}-{value[4:]}"
@@ -191,10 +205,13 @@ def submission_unsubmit(*, submission: Submission, now=None) -> Submission:
                 "The due time has passed, so this work can no longer be unsubmitted."
             )
         # Work that was returned before goes back to "returned" so its feedback stays in view.
-        submission.state = (
-            Submission.State.RETURNED if submission.returned_at else Submission.State.DRAFT
-        )
-        submission.save(update_fields=["state", "updated_at"])
+        if submission.returned_at:
+            submission.state = Submission.State.RETURNED
+        else:
+            # Nothing is turned in any more, so nothing is late either.
+            submission.state = Submission.State.DRAFT
+            submission.late = False
+        submission.save(update_fields=["state", "late", "updated_at"])
     return submission
 
 

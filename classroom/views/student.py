@@ -1,10 +1,456 @@
-"""Student pages. (Being written.)"""
+"""Student pages: the to-do dashboard, joining a class, and the workspace where work is written,
+saved (with and without JavaScript) and turned in."""
 
-from django.http import Http404
+import datetime
+import json
+from dataclasses import dataclass
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.views.decorators.http import require_http_methods, require_POST
+
+from classroom import services
+from classroom.forms import JoinClassForm
+from classroom.models import Assignment, AssignmentPrompt, Classroom, Submission
+from lessons import text
+
+DUE_SOON = datetime.timedelta(hours=24)
 
 
-def _todo(request, *args, **kwargs):
-    raise Http404
+def student_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_student:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
-dashboard = class_join = workspace = autosave = turn_in = unsubmit = _todo
+def _get_assignment_for_student(request, pk) -> Assignment:
+    """The open assignment of an active class the student is in; 404 for anything else."""
+    assignments = Assignment.objects.open().select_related("classroom__teacher")
+    return get_object_or_404(
+        assignments,
+        pk=pk,
+        classroom__archived=False,
+        # Enrollment is unique per class and student, so this join never duplicates a row.
+        classroom__enrollments__student=request.user,
+    )
+
+
+def _time_display(dt) -> str:
+    return date_format(timezone.localtime(dt), "g:i A")
+
+
+# --- Dashboard ---------------------------------------------------------------------------------
+
+
+@dataclass
+class WorkItem:
+    assignment: Assignment
+    submission: Submission | None
+    upcoming: bool = False
+    past_due: bool = False
+    due_soon: bool = False
+    closed: bool = False
+
+
+@student_required
+def dashboard(request):
+    """Students: their work in three groups (to do, turned in, returned) and their classes."""
+    now = timezone.now()
+    classes = list(
+        Classroom.objects.active()
+        .filter(enrollments__student=request.user)
+        .select_related("teacher")
+    )
+    assignments = list(
+        Assignment.objects.filter(
+            classroom__archived=False, classroom__enrollments__student=request.user
+        )
+        .select_related("classroom")
+        .annotate(total_points=Sum("prompts__points"))
+        .order_by("due_at", "pk")
+    )
+    submissions = {
+        s.assignment_id: s
+        for s in Submission.objects.filter(
+            student=request.user, assignment__in=[a.pk for a in assignments]
+        )
+    }
+    to_do, turned_in, returned = [], [], []
+    for assignment in assignments:
+        submission = submissions.get(assignment.pk)
+        item = WorkItem(assignment=assignment, submission=submission)
+        if not assignment.is_open(now):
+            item.upcoming = True
+            to_do.append(item)
+        elif submission and submission.state == Submission.State.TURNED_IN:
+            turned_in.append(item)
+        elif submission and submission.state == Submission.State.RETURNED:
+            returned.append(item)
+        else:
+            item.past_due = assignment.is_past_due(now)
+            item.due_soon = not item.past_due and assignment.due_at - now <= DUE_SOON
+            item.closed = not assignment.accepts_turn_in(submission, now)
+            to_do.append(item)
+    # Open work first (most urgent at the top), then what has not opened yet.
+    to_do.sort(key=lambda item: (item.upcoming, item.assignment.due_at))
+    turned_in.sort(key=lambda item: item.submission.turned_in_at, reverse=True)
+    returned.sort(key=lambda item: item.submission.returned_at, reverse=True)
+    return render(
+        request,
+        "classroom/student/dashboard.html",
+        {
+            "classes": classes,
+            "to_do": to_do,
+            "turned_in": turned_in,
+            "returned": returned,
+            "has_work": bool(assignments),
+            "join_form": JoinClassForm(),
+        },
+    )
+
+
+@student_required
+@require_http_methods(["GET", "POST"])
+def class_join(request):
+    """Students: join a class with the code their teacher gave them."""
+    form = JoinClassForm(request.POST or None, initial={"join_code": request.GET.get("code", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            enrollment = services.enrollment_join(
+                student=request.user, code=form.cleaned_data["join_code"]
+            )
+        except ValidationError as error:
+            form.add_error("join_code", error)
+        else:
+            messages.success(request, f"You joined {enrollment.classroom.name}.")
+            return redirect("classroom:student-dashboard")
+    return render(request, "classroom/student/class_join.html", {"form": form})
+
+
+# --- Workspace ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Posted:
+    text: str
+    revision: int | None
+
+
+@dataclass
+class Outcome:
+    error: str = ""
+    conflict: object = None  # the stored Response when the save was based on an old revision
+
+
+def _parse_revision(raw) -> int | None:
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        return None
+    return value if value >= 0 else None
+
+
+def _posted_answers(request, prompts) -> dict[int, Posted]:
+    """The answers in a form POST. Browsers send a textarea's line breaks as CRLF; store LF, as
+    the autosave script does, so the same text saved both ways is the same text."""
+    posted = {}
+    for prompt in prompts:
+        key = f"answer-{prompt.pk}"
+        if key in request.POST:
+            posted[prompt.pk] = Posted(
+                text=request.POST[key].replace("\r\n", "\n"),
+                revision=_parse_revision(request.POST.get(f"revision-{prompt.pk}")),
+            )
+    return posted
+
+
+def _save_answers(request, assignment, prompts, posted) -> tuple[dict[int, Outcome], int]:
+    """Save each posted answer that changed; return what went wrong, by prompt pk, and how
+    many answers changed."""
+    submission = Submission.objects.filter(assignment=assignment, student=request.user).first()
+    stored = {r.prompt_id: r.text for r in submission.responses.all()} if submission else {}
+    failed, changed = {}, 0
+    for prompt in prompts:
+        answer = posted.get(prompt.pk)
+        # Unchanged answers are not sent to the service: resending a page, or a second click on
+        # "Turn in", must not fail because the work is already turned in.
+        if answer is None or answer.text == stored.get(prompt.pk, ""):
+            continue
+        changed += 1
+        try:
+            services.response_save(
+                assignment=assignment,
+                student=request.user,
+                prompt=prompt,
+                text=answer.text,
+                base_revision=answer.revision,
+            )
+        except services.SaveConflict as conflict:
+            failed[prompt.pk] = Outcome(
+                error="This answer was changed somewhere else (another tab or device) since "
+                "you opened this page. Both versions are below: save again to keep yours.",
+                conflict=conflict.response,
+            )
+        except ValidationError as error:
+            failed[prompt.pk] = Outcome(error=" ".join(error.messages))
+    return failed, changed
+
+
+@dataclass
+class PromptRow:
+    prompt: AssignmentPrompt
+    response: object
+    text: str
+    revision: int
+    error: str = ""
+    conflict: object = None
+    unsaved: bool = False  # the box shows posted text the server does not have
+
+
+def _render_workspace(request, assignment, *, posted=None, failed=None, page_error="", status=200):
+    now = timezone.now()
+    posted, failed = posted or {}, failed or {}
+    submission = Submission.objects.filter(assignment=assignment, student=request.user).first()
+    responses = {r.prompt_id: r for r in submission.responses.all()} if submission else {}
+    rows = []
+    for prompt in assignment.prompts.all():
+        response = responses.get(prompt.pk)
+        outcome = failed.get(prompt.pk)
+        answer = posted.get(prompt.pk)
+        row = PromptRow(
+            prompt=prompt,
+            response=response,
+            text=answer.text if answer else (response.text if response else ""),
+            revision=response.revision if response else 0,
+        )
+        row.unsaved = row.text != (response.text if response else "")
+        if outcome:
+            row.error = outcome.error
+            if outcome.conflict is not None:
+                # Saving again from here is the student's explicit choice to keep their version.
+                row.conflict = outcome.conflict
+                row.revision = outcome.conflict.revision
+            elif answer.revision is not None:
+                row.revision = answer.revision
+        rows.append(row)
+    readings, glossary = text.display_readings(assignment.content)
+    editable = (submission is None or submission.is_editable) and assignment.accepts_turn_in(
+        submission, now
+    )
+    return render(
+        request,
+        "classroom/student/workspace.html",
+        {
+            "assignment": assignment,
+            "submission": submission,
+            "rows": rows,
+            "readings": readings,
+            "glossary": glossary,
+            "editable": editable,
+            "past_due": assignment.is_past_due(now),
+            "can_unsubmit": submission is not None and submission.can_unsubmit(now),
+            "total_points": sum(row.prompt.points for row in rows),
+            "page_error": page_error,
+            "has_conflict": any(row.conflict is not None for row in rows),
+        },
+        status=status,
+    )
+
+
+def _failure_status(failed) -> int:
+    return 409 if any(o.conflict is not None for o in failed.values()) else 400
+
+
+@student_required
+@require_http_methods(["GET", "POST"])
+def workspace(request, pk):
+    """Enrolled students: read the assignment and write answers; POST saves a draft (no
+    JavaScript needed). GET never creates anything."""
+    assignment = _get_assignment_for_student(request, pk)
+    if request.method == "POST":
+        prompts = list(assignment.prompts.all())
+        posted = _posted_answers(request, prompts)
+        failed, changed = _save_answers(request, assignment, prompts, posted)
+        if failed:
+            return _render_workspace(
+                request,
+                assignment,
+                posted=posted,
+                failed=failed,
+                page_error="Some answers were not saved. They are still in their boxes; "
+                "see the message under each one.",
+                status=_failure_status(failed),
+            )
+        if changed:
+            messages.success(request, f"Draft saved at {_time_display(timezone.now())}.")
+        else:
+            messages.info(request, "No changes to save: your answers were already saved.")
+        return redirect("classroom:workspace", pk=assignment.pk)
+    return _render_workspace(request, assignment)
+
+
+class _NotSaved(Exception):
+    """Raised inside the turn-in transaction to undo it when an answer could not be saved."""
+
+
+@require_POST
+@student_required
+def turn_in(request, pk):
+    """Enrolled students: save the answers posted with it, then turn the work in — all or
+    nothing. Turning in twice is harmless."""
+    assignment = _get_assignment_for_student(request, pk)
+    prompts = list(assignment.prompts.all())
+    posted = _posted_answers(request, prompts)
+    already = Submission.objects.filter(
+        assignment=assignment, student=request.user, state=Submission.State.TURNED_IN
+    ).exists()
+    failed = {}
+    try:
+        with transaction.atomic():
+            failed, _ = _save_answers(request, assignment, prompts, posted)
+            if failed:
+                raise _NotSaved
+            submission = services.submission_turn_in(assignment=assignment, student=request.user)
+    except _NotSaved:
+        return _render_workspace(
+            request,
+            assignment,
+            posted=posted,
+            failed=failed,
+            page_error="Not turned in: some answers could not be saved. They are still in "
+            "their boxes; fix what the message under each one says, then turn in again.",
+            status=_failure_status(failed),
+        )
+    except ValidationError as error:
+        reason = " ".join(error.messages)
+        if posted:
+            # Keep what was typed on the page rather than lose it in a redirect.
+            return _render_workspace(
+                request,
+                assignment,
+                posted=posted,
+                page_error=f"Not turned in: {reason}",
+                status=400,
+            )
+        messages.error(request, f"Not turned in: {reason}")
+        return redirect("classroom:workspace", pk=assignment.pk)
+    when = submission.turned_in_at
+    receipt = f"Your receipt code is {submission.receipt}."
+    if already:
+        messages.info(
+            request, f"This work was already turned in at {_time_display(when)}. {receipt}"
+        )
+    else:
+        late = " It was after the due time, so it is marked late." if submission.late else ""
+        messages.success(
+            request,
+            f"Turned in at {_time_display(when)} on {date_format(timezone.localtime(when), 'l j F')}. "
+            f"{receipt}{late}",
+        )
+    return redirect("classroom:workspace", pk=assignment.pk)
+
+
+@require_POST
+@student_required
+def unsubmit(request, pk):
+    """Enrolled students: take turned-in work back to keep editing, before the due time."""
+    assignment = _get_assignment_for_student(request, pk)
+    submission = get_object_or_404(Submission, assignment=assignment, student=request.user)
+    was_turned_in = submission.state == Submission.State.TURNED_IN
+    try:
+        submission = services.submission_unsubmit(submission=submission)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if was_turned_in:
+            messages.success(
+                request,
+                "Unsubmitted. Your answers can be changed again; remember to turn the work "
+                "in again before it is due.",
+            )
+        else:
+            messages.info(request, "This work is not turned in, so there was nothing to unsubmit.")
+    return redirect("classroom:workspace", pk=assignment.pk)
+
+
+# --- Autosave (JSON) ---------------------------------------------------------------------------
+
+
+def _json_error(message, status, **extra):
+    return JsonResponse({"error": message, **extra}, status=status)
+
+
+def _autosave_payload(request) -> dict:
+    """The JSON body from the workspace script, or the form-encoded body that
+    navigator.sendBeacon sends when the page is closing (it cannot set a CSRF header)."""
+    if request.content_type == "application/json":
+        try:
+            payload = json.loads(request.body)
+        except (ValueError, UnicodeDecodeError):
+            raise ValidationError("The request was not valid JSON.") from None
+        if not isinstance(payload, dict):
+            raise ValidationError("The request was not a JSON object.")
+        return payload
+    return {key: request.POST.get(key) for key in ("prompt", "text", "revision")}
+
+
+@login_not_required  # answers with 401 JSON, not a login redirect the script cannot follow
+@require_POST
+def autosave(request, pk):
+    """Enrolled students: save one answer while typing; JSON in, JSON out."""
+    if not request.user.is_authenticated:
+        return _json_error("login", 401)
+    if not request.user.is_student:
+        return _json_error("Only students save answers.", 403)
+    try:
+        assignment = _get_assignment_for_student(request, pk)
+    except Http404:
+        return _json_error("Not found.", 404)
+    try:
+        payload = _autosave_payload(request)
+    except ValidationError as error:
+        return _json_error(" ".join(error.messages), 400)
+    answer, revision = payload.get("text"), payload.get("revision")
+    prompt = None
+    if isinstance(payload.get("prompt"), int | str) and str(payload["prompt"]).isdigit():
+        prompt = assignment.prompts.filter(pk=int(payload["prompt"])).first()
+    if prompt is None:
+        return _json_error("That prompt is not part of this assignment.", 400)
+    if not isinstance(answer, str):
+        return _json_error("The answer text is missing.", 400)
+    if revision is not None and _parse_revision(revision) is None:
+        return _json_error("The revision must be a whole number.", 400)
+    try:
+        response = services.response_save(
+            assignment=assignment,
+            student=request.user,
+            prompt=prompt,
+            text=answer.replace("\r\n", "\n"),
+            base_revision=_parse_revision(revision),
+        )
+    except services.SaveConflict as conflict:
+        return _json_error(
+            str(conflict), 409, text=conflict.response.text, revision=conflict.response.revision
+        )
+    except ValidationError as error:
+        return _json_error(" ".join(error.messages), 400)
+    saved_at = response.saved_at
+    return JsonResponse(
+        {
+            "revision": response.revision,
+            "saved_at": saved_at.isoformat() if saved_at else None,
+            "saved_at_display": _time_display(saved_at) if saved_at else "",
+        }
+    )
