@@ -118,3 +118,12 @@ def test_a_rerun_resets_a_changed_demo_password(demo):
     teacher.save()
     load_demo()
     assert Client().login(username="teacher", password="teacher-demo-pass")
+
+
+def test_a_rerun_keeps_an_admins_edits_to_the_lesson(demo):
+    lesson = Lesson.objects.get()
+    lesson.title = "Edited in the admin"
+    lesson.save()
+    load_demo()
+    lesson.refresh_from_db()
+    assert lesson.title == "Edited in the admin"

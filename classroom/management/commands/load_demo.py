@@ -1,7 +1,7 @@
 """``manage.py load_demo``: the North Korea lesson, demo accounts and a class with work in progress.
 
-`make run` calls this on every start, so it is safe to rerun: it loads the lesson fixture (which
-updates the lesson's fixed rows in place), resets the demo passwords so the README logins always
+`make run` calls this on every start, so it is safe to rerun: it loads the lesson fixture only
+when the lesson is missing (so an admin's edits survive a restart), resets the demo passwords so the README logins always
 work, and creates the class, assignment and students' work only where they are missing. Demo
 work goes through classroom.services, so it obeys the same rules as real work.
 """
@@ -129,7 +129,7 @@ WORK = {"student1": (AISHA, "turn_in"), "student2": (BEN, "draft"), "student3": 
 class Command(BaseCommand):
     help = (
         "Load the North Korea lesson and create demo accounts, a class and work in progress. "
-        "Only runs with DEBUG on; safe to rerun (the lesson's fixture rows are reloaded)."
+        "Only runs with DEBUG on; safe to rerun (an admin's edits to the lesson are kept)."
     )
 
     def handle(self, *args, **options):
@@ -139,7 +139,8 @@ class Command(BaseCommand):
                 "DEBUG on. Use it on a laptop (DEBUG=true), never on a school's server."
             )
         with transaction.atomic():
-            call_command("loaddata", FIXTURE, verbosity=0)
+            if not Lesson.objects.filter(slug=LESSON_SLUG).exists():
+                call_command("loaddata", FIXTURE, verbosity=0)
             lesson = Lesson.objects.get(slug=LESSON_SLUG)
             # No role: like a createsuperuser admin, it lands in the Django admin (and may still
             # browse and preview the library as staff).
