@@ -199,3 +199,10 @@ def test_its_query_count_does_not_grow_with_the_work(
     with django_assert_max_num_queries(6):
         response = client.get(URL)
     assert response.content.decode().count('class="card work-item"') == size
+
+
+def test_it_says_when_a_class_has_no_work_yet(client, student, classroom):
+    client.force_login(student)
+    response = client.get(URL)
+    assert b"No work yet" in response.content
+    assert b'name="join_code"' not in response.content

@@ -59,6 +59,15 @@ def test_it_shows_the_reading_glossary_and_prompts(client, student, assignment):
     assert "js/workspace.js" in content
 
 
+def test_it_has_no_inline_script_or_style(client, student, assignment):
+    client.force_login(student)
+    content = client.get(url(assignment)).content.decode()
+    assert "<script>" not in content
+    assert 'style="' not in content
+    assert " onclick=" not in content and " oninput=" not in content
+    assert '<script src="/static/js/workspace.js" defer></script>' in content
+
+
 def test_it_links_a_prompt_to_its_reading_section(client, student, assignment):
     prompt = assignment.prompts.first()
     prompt.section_anchor = "why-does-it-matter"
