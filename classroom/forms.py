@@ -1,7 +1,10 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import UserCreationForm
+from django.utils import timezone
 
-from classroom.models import Classroom, User, normalize_join_code
+from classroom.models import Assignment, Classroom, User, normalize_join_code
+from lessons.models import Lesson
 
 
 class TeacherSignupForm(UserCreationForm):
@@ -69,3 +72,180 @@ class JoinClassForm(forms.Form):
         self.fields["join_code"].widget.attrs.update(
             autocapitalize="characters", autocomplete="off"
         )
+
+
+# --- Teacher forms: classes, assignments and feedback ---------------------------------------
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    """The browser's date-and-time picker. Its value has no time zone: the form reads it in the
+    school's (the current) time zone."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+class MinuteDateTimeField(forms.DateTimeField):
+    """A time exact to the minute: seconds are dropped, so "due 8:00" means 8:00:00 sharp."""
+
+    widget = DateTimeLocalInput
+
+    def to_python(self, value):
+        result = super().to_python(value)
+        return result.replace(second=0, microsecond=0) if result else result
+
+
+def _school_time_help(text: str) -> str:
+    return f"{text} School time ({settings.TIME_ZONE})."
+
+
+class ClassroomForm(forms.ModelForm):
+    class Meta:
+        model = Classroom
+        fields = ["name"]
+        labels = {"name": "Class name"}
+        help_texts = {"name": "For example “Period 2 World History”. Your students see this name."}
+
+
+class _AssignmentTimesMixin:
+    """The due time is after the opening time and, when it is set or changed, in the future."""
+
+    def clean_due_at(self):
+        due_at = self.cleaned_data["due_at"]
+        stored = getattr(getattr(self, "instance", None), "due_at", None)
+        if stored and due_at == stored.replace(second=0, microsecond=0):
+            # Unchanged: keep the stored value exactly, even if it has already passed.
+            return stored
+        if due_at <= timezone.now():
+            raise forms.ValidationError(
+                "That time has already passed. Choose a due time in the future."
+            )
+        return due_at
+
+    def clean(self):
+        cleaned = super().clean()
+        opens_at, due_at = cleaned.get("opens_at"), cleaned.get("due_at")
+        if opens_at and due_at and due_at <= opens_at:
+            self.add_error("due_at", "The due time must be after the opening time.")
+        return cleaned
+
+
+class AssignmentCreateForm(_AssignmentTimesMixin, forms.Form):
+    lesson = forms.ModelChoiceField(
+        queryset=Lesson.objects.published(),
+        to_field_name="slug",
+        empty_label="Choose a lesson",
+        help_text="Only published lessons from the library can be assigned.",
+    )
+    instructions = forms.CharField(
+        label="Instructions for students",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Optional. Shown above the reading, for example “Answer in full sentences”.",
+    )
+    opens_at = MinuteDateTimeField(label="Opens")
+    due_at = MinuteDateTimeField(label="Due")
+    late_policy = forms.ChoiceField(
+        label="Late work",
+        choices=Assignment.LatePolicy.choices,
+        initial=Assignment.LatePolicy.ACCEPT,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["opens_at"].help_text = _school_time_help(
+            "Students see the assignment from this time."
+        )
+        self.fields["due_at"].help_text = _school_time_help(
+            "Work turned in after this minute is marked late."
+        )
+
+
+class AssignmentEditForm(_AssignmentTimesMixin, forms.ModelForm):
+    class Meta:
+        model = Assignment
+        fields = ["instructions", "opens_at", "due_at", "late_policy"]
+        field_classes = {"opens_at": MinuteDateTimeField, "due_at": MinuteDateTimeField}
+        widgets = {
+            "instructions": forms.Textarea(attrs={"rows": 3}),
+            "late_policy": forms.RadioSelect,
+        }
+        labels = {
+            "instructions": "Instructions for students",
+            "opens_at": "Opens",
+            "due_at": "Due",
+            "late_policy": "Late work",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["opens_at"].help_text = _school_time_help(
+            "Students see the assignment from this time."
+        )
+        self.fields["due_at"].help_text = _school_time_help(
+            "Changing it re-checks the late flag of work already turned in: work turned in "
+            "by the new due time is no longer marked late, and work turned in after it is."
+        )
+
+
+class FeedbackForm(forms.Form):
+    """A teacher's comment and points on several answers, plus an optional overall comment.
+
+    ``responses`` are Response rows with their prompt loaded; ``label_for(response)`` names an
+    answer in its field labels ("prompt 2", "Sam Student"), so every input has a unique label.
+    """
+
+    def __init__(self, *args, responses, label_for, overall_comment=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.responses = list(responses)
+        if overall_comment is not None:
+            self.fields["comment"] = forms.CharField(
+                label="Overall comment",
+                required=False,
+                initial=overall_comment,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text="Private until you return the work.",
+            )
+        for response in self.responses:
+            name = label_for(response)
+            self.fields[f"comment_{response.pk}"] = forms.CharField(
+                label=f"Comment on {name}",
+                required=False,
+                initial=response.comment,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.fields[f"points_{response.pk}"] = forms.DecimalField(
+                label=f"Points for {name} (out of {response.prompt.points})",
+                required=False,
+                initial=response.points,
+                min_value=0,
+                max_value=response.prompt.points,
+                max_digits=5,
+                decimal_places=1,
+                widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
+            )
+
+    def fields_for(self, response):
+        return self[f"comment_{response.pk}"], self[f"points_{response.pk}"]
+
+    def feedback(self, changed_only=False):
+        """``{response pk: (comment, points)}`` as services.feedback_save takes it."""
+        result = {}
+        for response in self.responses:
+            names = (f"comment_{response.pk}", f"points_{response.pk}")
+            if changed_only and not any(name in self.changed_data for name in names):
+                continue
+            result[response.pk] = tuple(self.cleaned_data[name] for name in names)
+        return result
+
+    def add_service_error(self, error):
+        """Put a services.feedback_save error next to the input it is about."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for key, messages in error.message_dict.items():
+            field = f"points_{key}"
+            self.add_error(field if field in self.fields else None, messages)

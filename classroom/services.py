@@ -251,15 +251,24 @@ def feedback_save(
 
 
 def submission_return(*, submission: Submission, now=None) -> Submission:
-    """Return turned-in work to the student with the feedback as it stands now."""
+    """Return turned-in work to the student with the feedback as it stands now.
+
+    Returning work that is already returned publishes the teacher's later edits to the
+    feedback; when nothing changed (a double click) it changes nothing.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         submission = Submission.objects.select_for_update().get(pk=submission.pk)
-        if submission.state == Submission.State.RETURNED:
-            return submission
-        if submission.state != Submission.State.TURNED_IN:
+        if submission.state not in (Submission.State.TURNED_IN, Submission.State.RETURNED):
             raise ValidationError("Only turned-in work can be returned.")
         responses = list(submission.responses.all())
+        if submission.state == Submission.State.RETURNED and (
+            submission.returned_comment == submission.comment
+            and all(
+                (r.returned_comment, r.returned_points) == (r.comment, r.points) for r in responses
+            )
+        ):
+            return submission
         for response in responses:
             response.returned_comment = response.comment
             response.returned_points = response.points
