@@ -474,7 +474,9 @@ def assignment_export(request, pk):
     )
     for row in rows:
         submission = row.submission
-        turned_in_at = submission.turned_in_at if submission else None
+        # Work taken back to draft keeps its old turn-in time; it is not turned in now.
+        handed_in = submission is not None and submission.state in DONE_STATES
+        turned_in_at = submission.turned_in_at if handed_in else None
         writer.writerow(
             _csv_cell(value)
             for value in [

@@ -167,3 +167,14 @@ def test_it_sends_an_archived_class_back_with_a_message(client, teacher, classro
     ]
     assert b"This class is archived. Restore it before assigning work." in response.content
     assert not Assignment.objects.exists()
+
+
+def test_its_page_is_clean_markup(client, teacher, classroom, lesson):
+    client.force_login(teacher)
+
+    content = client.get(url(classroom)).content.decode()
+
+    assert content.count("<h1") == 1
+    assert "<script>" not in content
+    assert " style=" not in content
+    assert "Expects:" not in content

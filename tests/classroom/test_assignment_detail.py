@@ -39,7 +39,10 @@ def test_it_shows_every_student_and_their_state(client, teacher, classroom, assi
     )
     factories.enroll(classroom, drafter, idle, returned)
     factories.submit_work(assignment, student, late=True)
-    factories.submit_work(assignment, drafter, {1: "Half done"}, state="draft")
+    # Turned in once, then taken back: a draft again, with the old turn-in time still stored.
+    factories.submit_work(
+        assignment, drafter, {1: "Half done"}, state="draft", turned_in_at=timezone.now()
+    )
     factories.submit_work(assignment, returned, state="returned", returned_at=timezone.now())
     client.force_login(teacher)
 
@@ -54,6 +57,10 @@ def test_it_shows_every_student_and_their_state(client, teacher, classroom, assi
         in content
     )
     assert '<span class="state state-draft">Draft</span>' in content
+    drafter_row = content[content.index("Drafter, Dana") :]
+    drafter_row = drafter_row[: drafter_row.index("</tr>")]
+    assert "Not turned in" in drafter_row
+    assert "<time" not in drafter_row
     assert '<span class="state state-not-started">Not started</span>' in content
     assert '<span class="state state-returned">Returned</span>' in content
     assert "2 of 4 turned in" in content
@@ -121,3 +128,14 @@ def test_its_query_count_does_not_grow_with_the_class(
         response = client.get(url(assignment))
 
     assert response.content.decode().count('<th scope="row">') == size
+
+
+def test_its_page_is_clean_markup(client, teacher, assignment, student):
+    client.force_login(teacher)
+
+    content = client.get(url(assignment)).content.decode()
+
+    assert content.count("<h1") == 1
+    assert "<script>" not in content
+    assert " style=" not in content
+    assert "Expects:" not in content

@@ -4,6 +4,7 @@ import io
 from decimal import Decimal
 
 from django.urls import reverse
+from django.utils import timezone
 
 from classroom.models import Enrollment, Response
 from tests import factories
@@ -66,7 +67,12 @@ def test_it_has_one_row_per_enrolled_student_with_points(
 ):
     idle = factories.StudentFactory(username="idle", first_name="Ivy", last_name="Idle")
     gone = factories.StudentFactory(username="gone", first_name="Gus", last_name="Gone")
-    factories.enroll(classroom, idle, gone)
+    taken_back = factories.StudentFactory(username="back", first_name="Ben", last_name="Back")
+    factories.enroll(classroom, idle, gone, taken_back)
+    # Unsubmitted: a draft again, with the time it was once turned in still stored.
+    factories.submit_work(
+        assignment, taken_back, {1: "Draft"}, state="draft", turned_in_at=timezone.now()
+    )
     factories.submit_work(assignment, gone)
     Enrollment.objects.filter(student=gone).delete()
     turned_in_at = datetime.datetime(2030, 1, 15, 14, 5, tzinfo=datetime.UTC)
@@ -86,6 +92,7 @@ def test_it_has_one_row_per_enrolled_student_with_points(
     data = rows(client.get(url(assignment)))
 
     assert data[1:] == [
+        ["Back", "Ben", "back", "Draft", "", "no", "", "", "", "", ""],
         ["Idle", "Ivy", "idle", "Not started", "", "no", "", "", "", "", ""],
         [
             "Student",

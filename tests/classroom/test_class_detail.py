@@ -112,3 +112,14 @@ def test_its_query_count_does_not_grow_with_the_class(
         response = client.get(url(classroom))
 
     assert response.content.decode().count("Remove from class<") == size
+
+
+def test_its_page_is_clean_markup(client, teacher, classroom, assignment):
+    client.force_login(teacher)
+
+    content = client.get(url(classroom)).content.decode()
+
+    assert content.count("<h1") == 1
+    assert "<script>" not in content
+    assert " style=" not in content
+    assert "Expects:" not in content

@@ -204,3 +204,14 @@ def test_its_query_count_does_not_grow_with_the_class(
 
     assert response.content.decode().count('class="answer-text') == len(students[::2])
     assert Response.objects.filter(prompt__assignment=assignment).exists()
+
+
+def test_its_page_is_clean_markup(client, teacher, assignment, prompts, answers):
+    client.force_login(teacher)
+
+    content = client.get(url(assignment, prompts[0])).content.decode()
+
+    assert content.count("<h1") == 1
+    assert "<script>" not in content
+    assert " style=" not in content
+    assert "Expects:" not in content

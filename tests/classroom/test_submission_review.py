@@ -200,3 +200,14 @@ def test_a_draft_can_be_commented_but_not_returned(client, teacher, assignment, 
     assert draft.comment == "Well argued overall."
     assert draft.returned_at is None
     assert b"Not returned: Only turned-in work can be returned." in response.content
+
+
+def test_its_page_is_clean_markup(client, teacher, assignment, student, submission):
+    client.force_login(teacher)
+
+    content = client.get(url(assignment, student)).content.decode()
+
+    assert content.count("<h1") == 1
+    assert "<script>" not in content
+    assert " style=" not in content
+    assert "Expects:" not in content

@@ -148,3 +148,14 @@ def test_its_query_count_does_not_grow_with_classes_or_students(
 
     assert response.status_code == 200
     assert f"{len(students[::2])} of {size} turned in".encode() in response.content
+
+
+def test_its_page_is_clean_markup(client, teacher, classroom, assignment):
+    client.force_login(teacher)
+
+    content = client.get(URL).content.decode()
+
+    assert content.count("<h1") == 1
+    assert "<script>" not in content
+    assert " style=" not in content
+    assert "Expects:" not in content
