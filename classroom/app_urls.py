@@ -1,6 +1,6 @@
 from django.urls import path
 
-from classroom.views import library, student, teacher
+from classroom.views import library, review, student, teacher
 
 app_name = "classroom"
 
@@ -21,22 +21,22 @@ urlpatterns = [
         name="class-remove-student",
     ),
     path("classes/<int:pk>/assign/", teacher.assignment_create, name="assignment-create"),
-    path("assignments/<int:pk>/", teacher.assignment_detail, name="assignment-detail"),
+    path("assignments/<int:pk>/", review.assignment_detail, name="assignment-detail"),
     path("assignments/<int:pk>/edit/", teacher.assignment_edit, name="assignment-edit"),
-    path("assignments/<int:pk>/export.csv", teacher.assignment_export, name="assignment-export"),
+    path("assignments/<int:pk>/export.csv", review.assignment_export, name="assignment-export"),
     path(
         "assignments/<int:pk>/students/<int:student_pk>/",
-        teacher.submission_review,
+        review.submission_review,
         name="submission-review",
     ),
     path(
         "assignments/<int:pk>/students/<int:student_pk>/return/",
-        teacher.submission_return,
+        review.submission_return,
         name="submission-return",
     ),
     path(
         "assignments/<int:pk>/prompts/<int:prompt_pk>/",
-        teacher.prompt_review,
+        review.prompt_review,
         name="prompt-review",
     ),
     # Students
