@@ -305,3 +305,63 @@ class Response(models.Model):
         limit = settings.ANSWER_MAX_CHARS
         if len(self.text) > limit:
             raise ValidationError({"text": f"Answers can be at most {limit:,} characters long."})
+
+
+class ResponseRevision(models.Model):
+    """An earlier version of an answer, kept so a mistaken overwrite can always be undone."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="revisions")
+    revision = models.PositiveIntegerField()
+    text = models.TextField()
+    saved_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["response", "-revision"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "revision"], name="response_revision_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.response} — revision {self.revision}"
+
+
+class AuditEvent(models.Model):
+    """Who viewed or changed a student's work, and when. Never holds the answer text itself."""
+
+    class Action(models.TextChoices):
+        VIEW_WORK = "view_work", "Viewed work"
+        SAVE_FEEDBACK = "save_feedback", "Saved feedback"
+        RETURN_WORK = "return_work", "Returned work"
+        EXPORT_SCORES = "export_scores", "Exported scores"
+        ADMIN_CHANGE = "admin_change", "Changed in the admin"
+        EXPORT_DATA = "export_data", "Exported a student's data"
+        DELETE_STUDENT = "delete_student", "Deleted a student"
+        UNLOCK_LOGIN = "unlock_login", "Unlocked a login"
+
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Kept as text so the trail still reads after the actor's account is gone.
+    actor_name = models.CharField(max_length=150)
+    # The student whose work or data this is about; their events go when they are deleted.
+    student = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="audit_events"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    object_type = models.CharField(max_length=50, blank=True)
+    object_id = models.CharField(max_length=50, blank=True)
+    detail = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            # A student's trail in the admin: AuditEvent.objects.filter(student=...).
+            models.Index(fields=["student", "-at"], name="audit_student_at_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()}"
