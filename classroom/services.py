@@ -4,6 +4,7 @@ Each function validates, saves inside one transaction and either does all of its
 Views call these; they never change a submission's state themselves.
 """
 
+import datetime
 import hashlib
 from decimal import Decimal
 
@@ -18,6 +19,7 @@ from classroom.models import (
     Classroom,
     Enrollment,
     Response,
+    ResponseRevision,
     Submission,
     User,
     normalize_join_code,
@@ -116,6 +118,36 @@ def _locked_submission(assignment: Assignment, student: User) -> Submission:
     return submission
 
 
+# How often a session of typing leaves a kept earlier version behind (see response_save).
+REVISION_INTERVAL = datetime.timedelta(minutes=2)
+
+
+def normalize_answer(text: str) -> str:
+    """Answers are stored with ``\n`` line endings, whatever the browser or device sent: a
+    form post sends CRLF, old Macs and some paste sources a lone CR. Nothing else is touched —
+    emoji, right-to-left text, combining marks and zero-width joiners are kept byte for byte."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _keep_revision(response: Response, *, always: bool) -> None:
+    """Keep the response's current text as a ResponseRevision, unless it is empty or already
+    kept; unless ``always``, only when the last kept version is over REVISION_INTERVAL old."""
+    if response.pk is None or not response.text:
+        return
+    last = response.revisions.only("revision", "created_at").first()  # newest first
+    if last is not None:
+        if last.revision == response.revision:
+            return  # this very text is already kept
+        if not always and timezone.now() - last.created_at <= REVISION_INTERVAL:
+            return
+    ResponseRevision.objects.create(
+        response=response,
+        revision=response.revision,
+        text=response.text,
+        saved_at=response.saved_at or timezone.now(),
+    )
+
+
 def response_save(
     *,
     assignment: Assignment,
@@ -123,11 +155,28 @@ def response_save(
     prompt: AssignmentPrompt,
     text: str,
     base_revision: int | None,
+    resolves_conflict: bool = False,
 ) -> Response:
     """Save one answer. ``base_revision`` is the revision the student's copy started from;
-    ``None`` means "I have not seen any saved version" and conflicts with any saved text."""
+    ``None`` means "I have not seen any saved version" and conflicts with any saved text.
+
+    Line endings are stored as ``\n`` (see ``normalize_answer``); everything else is stored
+    exactly as typed. Saving the text that is already stored changes nothing and is never an
+    error, even on turned-in work (a resent page or a double click).
+
+    Earlier versions are kept. Before the stored text is replaced, it is copied into a
+    ResponseRevision when
+      (a) the last kept version of this answer was kept more than REVISION_INTERVAL
+          (2 minutes) ago, or none was kept yet — so a session of typing, which saves every few
+          seconds, leaves a trail of at most one version every 2 minutes, not one per pause;
+      (b) ``resolves_conflict``: the student chose "Keep mine" over text saved in another tab
+          or device, and that other text is about to be overwritten — it is always kept;
+      (c) turning in keeps every answer exactly as turned in (``submission_turn_in``).
+    Empty text is never kept, nor the same revision twice.
+    """
     if prompt.assignment_id != assignment.pk:
         raise ValidationError("That prompt is not part of this assignment.")
+    text = normalize_answer(text)
     limit = settings.ANSWER_MAX_CHARS
     if len(text) > limit:
         raise ValidationError(
@@ -139,15 +188,16 @@ def response_save(
         raise ValidationError("This answer contains a null character. Remove it and save again.")
     with transaction.atomic():
         submission = _locked_submission(assignment, student)
-        _check_editable(submission)
         # An untouched, still empty box gets no row: the saved answers are the ones written.
         response = Response.objects.filter(submission=submission, prompt=prompt).first()
         if response is None:
             response = Response(submission=submission, prompt=prompt)
         if text == response.text:
             return response
+        _check_editable(submission)
         if (base_revision or 0) != response.revision and response.text:
             raise SaveConflict(response)
+        _keep_revision(response, always=resolves_conflict)
         response.text = text
         response.revision += 1
         response.saved_at = timezone.now()
@@ -179,8 +229,25 @@ def submission_turn_in(*, assignment: Assignment, student: User, now=None) -> Su
                 "The due time has passed and this assignment no longer accepts work. "
                 "Your answers are saved; talk to your teacher."
             )
-        if not submission.responses.exclude(text="").exists():
+        answers = list(submission.responses.exclude(text=""))
+        if not answers:
             raise ValidationError("Write at least one answer before turning in.")
+        # (c) of response_save's policy: keep each answer exactly as turned in.
+        kept = set(
+            ResponseRevision.objects.filter(response__in=answers).values_list(
+                "response_id", "revision"
+            )
+        )
+        ResponseRevision.objects.bulk_create(
+            ResponseRevision(
+                response=answer,
+                revision=answer.revision,
+                text=answer.text,
+                saved_at=answer.saved_at or now,
+            )
+            for answer in answers
+            if (answer.pk, answer.revision) not in kept
+        )
         submission.state = Submission.State.TURNED_IN
         submission.turned_in_at = now
         submission.late = now > assignment.due_at

@@ -3,13 +3,15 @@ saved (with and without JavaScript) and turned in."""
 
 import datetime
 import json
+import logging
 from dataclasses import dataclass
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Sum
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +25,10 @@ from classroom.models import Assignment, AssignmentPrompt, Classroom, Submission
 from lessons import text
 
 DUE_SOON = datetime.timedelta(hours=24)
+
+# What goes to the logs here names people and objects by id, never the text of an answer:
+# students are often minors, and logs are kept and read far more widely than the database.
+logger = logging.getLogger(__name__)
 
 
 def student_required(view):
@@ -146,12 +152,19 @@ def class_join(request):
 class Posted:
     text: str
     revision: int | None
+    resolves_conflict: bool = False  # "keep mine" after the page showed a conflict
 
 
 @dataclass
 class Outcome:
     error: str = ""
     conflict: object = None  # the stored Response when the save was based on an old revision
+    server_error: bool = False  # the database failed: trying again later will work
+
+
+SERVER_ERROR = (
+    "The server could not save this answer just now. It is still in the box; try again in a moment."
+)
 
 
 def _parse_revision(raw) -> int | None:
@@ -164,14 +177,20 @@ def _parse_revision(raw) -> int | None:
 
 def _posted_answers(request, prompts) -> dict[int, Posted]:
     """The answers in a form POST. Browsers send a textarea's line breaks as CRLF; store LF, as
-    the autosave script does, so the same text saved both ways is the same text."""
+    the autosave script does, so the same text saved both ways is the same text.
+
+    A page that showed a conflict carries ``keep-<prompt>`` with the revision it showed; posting
+    that same revision back is the student's choice to keep their version over it."""
     posted = {}
     for prompt in prompts:
         key = f"answer-{prompt.pk}"
         if key in request.POST:
+            revision = _parse_revision(request.POST.get(f"revision-{prompt.pk}"))
+            keep = _parse_revision(request.POST.get(f"keep-{prompt.pk}"))
             posted[prompt.pk] = Posted(
-                text=request.POST[key].replace("\r\n", "\n"),
-                revision=_parse_revision(request.POST.get(f"revision-{prompt.pk}")),
+                text=services.normalize_answer(request.POST[key]),
+                revision=revision,
+                resolves_conflict=keep is not None and keep == revision,
             )
     return posted
 
@@ -196,6 +215,7 @@ def _save_answers(request, assignment, prompts, posted) -> tuple[dict[int, Outco
                 prompt=prompt,
                 text=answer.text,
                 base_revision=answer.revision,
+                resolves_conflict=answer.resolves_conflict,
             )
         except services.SaveConflict as conflict:
             failed[prompt.pk] = Outcome(
@@ -205,7 +225,22 @@ def _save_answers(request, assignment, prompts, posted) -> tuple[dict[int, Outco
             )
         except ValidationError as error:
             failed[prompt.pk] = Outcome(error=" ".join(error.messages))
+        except DatabaseError as error:
+            # Each answer saves in its own (nested) transaction, so the others are unaffected.
+            _log_database_error("save", request, assignment, error)
+            failed[prompt.pk] = Outcome(error=SERVER_ERROR, server_error=True)
     return failed, changed
+
+
+def _log_database_error(action, request, assignment, error):
+    # Ids and the kind of error only: never the answer text (see `logger`).
+    logger.warning(
+        "Student %s could not %s work on assignment %s: %s",
+        request.user.pk,
+        action,
+        assignment.pk,
+        type(error).__name__,
+    )
 
 
 @dataclass
@@ -264,12 +299,17 @@ def _render_workspace(request, assignment, *, posted=None, failed=None, page_err
             "total_points": sum(row.prompt.points for row in rows),
             "page_error": page_error,
             "has_conflict": any(row.conflict is not None for row in rows),
+            # The script reads the rotated token from this cookie after a login in another tab.
+            "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
         },
         status=status,
     )
 
 
 def _failure_status(failed) -> int:
+    """503 when the database failed (trying again will work), 409 for a conflict, else 400."""
+    if any(o.server_error for o in failed.values()):
+        return 503
     return 409 if any(o.conflict is not None for o in failed.values()) else 400
 
 
@@ -284,14 +324,16 @@ def workspace(request, pk):
         posted = _posted_answers(request, prompts)
         failed, changed = _save_answers(request, assignment, prompts, posted)
         if failed:
+            status = _failure_status(failed)
+            retry = " Press Save draft again in a moment." if status == 503 else ""
             return _render_workspace(
                 request,
                 assignment,
                 posted=posted,
                 failed=failed,
                 page_error="Some answers were not saved. They are still in their boxes; "
-                "see the message under each one.",
-                status=_failure_status(failed),
+                f"see the message under each one.{retry}",
+                status=status,
             )
         if changed:
             messages.success(request, f"Draft saved at {_time_display(timezone.now())}.")
@@ -299,6 +341,12 @@ def workspace(request, pk):
             messages.info(request, "No changes to save: your answers were already saved.")
         return redirect("classroom:workspace", pk=assignment.pk)
     return _render_workspace(request, assignment)
+
+
+TURN_IN_SERVER_ERROR = (
+    "Not turned in: the server had a problem saving your work. Nothing was lost — your answers "
+    "are still in their boxes. Press Turn in again in a moment."
+)
 
 
 class _NotSaved(Exception):
@@ -324,14 +372,24 @@ def turn_in(request, pk):
                 raise _NotSaved
             submission = services.submission_turn_in(assignment=assignment, student=request.user)
     except _NotSaved:
+        status = _failure_status(failed)
         return _render_workspace(
             request,
             assignment,
             posted=posted,
             failed=failed,
-            page_error="Not turned in: some answers could not be saved. They are still in "
+            page_error=TURN_IN_SERVER_ERROR
+            if status == 503
+            else "Not turned in: some answers could not be saved. They are still in "
             "their boxes; fix what the message under each one says, then turn in again.",
-            status=_failure_status(failed),
+            status=status,
+        )
+    except DatabaseError as error:
+        # Nothing was changed: the transaction rolled back, so the draft and its state are as
+        # they were. The typed text goes back into the boxes and the student can try again.
+        _log_database_error("turn in", request, assignment, error)
+        return _render_workspace(
+            request, assignment, posted=posted, page_error=TURN_IN_SERVER_ERROR, status=503
         )
     except ValidationError as error:
         reason = " ".join(error.messages)
@@ -403,7 +461,9 @@ def _autosave_payload(request) -> dict:
         if not isinstance(payload, dict):
             raise ValidationError("The request was not a JSON object.")
         return payload
-    return {key: request.POST.get(key) for key in ("prompt", "text", "revision")}
+    payload = {key: request.POST.get(key) for key in ("prompt", "text", "revision")}
+    payload["keep_mine"] = request.POST.get("keep_mine") == "true"
+    return payload
 
 
 @login_not_required  # answers with 401 JSON, not a login redirect the script cannot follow
@@ -423,6 +483,8 @@ def autosave(request, pk):
     except ValidationError as error:
         return _json_error(" ".join(error.messages), 400)
     answer, revision = payload.get("text"), payload.get("revision")
+    # The student chose "Keep mine" over a version saved elsewhere (see services.response_save).
+    resolves_conflict = payload.get("keep_mine") is True
     prompt = None
     if isinstance(payload.get("prompt"), int | str) and str(payload["prompt"]).isdigit():
         prompt = assignment.prompts.filter(pk=int(payload["prompt"])).first()
@@ -437,8 +499,9 @@ def autosave(request, pk):
             assignment=assignment,
             student=request.user,
             prompt=prompt,
-            text=answer.replace("\r\n", "\n"),
+            text=answer,
             base_revision=_parse_revision(revision),
+            resolves_conflict=resolves_conflict,
         )
     except services.SaveConflict as conflict:
         return _json_error(
@@ -446,6 +509,9 @@ def autosave(request, pk):
         )
     except ValidationError as error:
         return _json_error(" ".join(error.messages), 400)
+    except DatabaseError as error:
+        _log_database_error("autosave", request, assignment, error)
+        return _json_error("The server could not save just now; trying again soon.", 503)
     saved_at = response.saved_at
     return JsonResponse(
         {
