@@ -17,6 +17,7 @@ install: $(STAMP)
 ## make run: set up, load the lesson and demo accounts, serve on http://127.0.0.1:8000
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
@@ -27,6 +28,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	# Production settings must pass Django's deployment checks, warnings included.
+	DEBUG=false ALLOWED_HOSTS=example.org \
+	  SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 pytest: $(STAMP)
 	$(BIN)/pytest

@@ -1,8 +1,15 @@
 from django.urls import path
 
+from classroom import limits
+from classroom.forms import JoinClassForm
 from classroom.views import library, review, student, teacher
 
 app_name = "classroom"
+
+# Codes that did not work count per student and per network; past the limit the page answers 429.
+class_join = limits.limit_join_code_guesses(
+    keys=("user", "ip"), template="classroom/student/class_join.html", form_class=JoinClassForm
+)(student.class_join)
 
 urlpatterns = [
     # Teachers
@@ -19,6 +26,11 @@ urlpatterns = [
         "classes/<int:pk>/students/<int:student_pk>/remove/",
         teacher.class_remove_student,
         name="class-remove-student",
+    ),
+    path(
+        "classes/<int:pk>/students/<int:student_pk>/unlock/",
+        teacher.class_unlock_student,
+        name="class-unlock-student",
     ),
     path("classes/<int:pk>/assign/", teacher.assignment_create, name="assignment-create"),
     path("assignments/<int:pk>/", review.assignment_detail, name="assignment-detail"),
@@ -41,7 +53,7 @@ urlpatterns = [
     ),
     # Students
     path("student/", student.dashboard, name="student-dashboard"),
-    path("join/", student.class_join, name="class-join"),
+    path("join/", class_join, name="class-join"),
     path("work/<int:pk>/", student.workspace, name="workspace"),
     path("work/<int:pk>/autosave/", student.autosave, name="autosave"),
     path("work/<int:pk>/turn-in/", student.turn_in, name="turn-in"),

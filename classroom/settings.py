@@ -5,10 +5,13 @@ environment variable, read through the small helpers below, which fail loudly on
 rather than silently falling back (a typo in production must not turn DEBUG on).
 """
 
+import datetime
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -33,6 +36,15 @@ def envint(name: str, default: str) -> int:
 
 def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
+
+
+def envrates(name: str, default: str) -> list[str]:
+    """Comma-separated django-ratelimit rates such as ``10/m,50/h``."""
+    rates = envlist(name, default)
+    for rate in rates:
+        if not re.fullmatch(r"[1-9][0-9]*/[0-9]*[smhd]", rate):
+            raise ImproperlyConfigured(f"{name} must look like 10/m,50/h, not {rate!r}")
+    return rates
 
 
 DEBUG = envbool("DEBUG", "true")
@@ -60,6 +72,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
+    "axes",
+    "csp",
+    "django_ratelimit",
     "classroom",
     "lessons",
 ]
@@ -67,6 +82,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything below, so the lockout page and error pages get the policy too.
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -75,6 +92,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login refused for too many failures into the friendly lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "classroom.urls"
@@ -118,12 +137,17 @@ else:
             },
             # Tests use a file too, not Django's shared in-memory database, so concurrency
             # tests meet the same WAL locking a school's server does.
-            "TEST": {"NAME": str(BASE_DIR / "test-db.sqlite3")},
+            "TEST": {"NAME": os.getenv("SQLITE_TEST_PATH", str(BASE_DIR / "test-db.sqlite3"))},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "classroom.User"
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a login while its username + IP is locked out, before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -171,6 +195,7 @@ SESSION_COOKIE_HTTPONLY = True
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "true")
@@ -180,9 +205,104 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "false")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # __Host- cookies are only accepted over HTTPS, with Path=/ and no Domain: no other site
+    # on the school's domain can set or overwrite them.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    SESSION_COOKIE_DOMAIN = None
+    CSRF_COOKIE_DOMAIN = None
+    SESSION_COOKIE_PATH = "/"
+    CSRF_COOKIE_PATH = "/"
 
 EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 ADMINS = [("Admin", email) for email in envlist("ADMIN_EMAILS", "")]
+
+# --- Caches ----------------------------------------------------------------------------------
+# Shared by every app server, so the join-code counters hold across processes: Redis when
+# REDIS_URL is set, otherwise a table in the app's own database (made by the migration
+# classroom/0004_cache_table and by `manage.py createcachetable`). Login failures are kept in
+# django-axes' own tables, not in the cache.
+REDIS_URL = os.getenv("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+        }
+    }
+SILENCED_SYSTEM_CHECKS = [
+    # django-ratelimit lists only third-party Redis and memcached backends; Django's own
+    # RedisCache increments atomically too.
+    "django_ratelimit.W001",
+]
+if not REDIS_URL:
+    # The database cache increments with a read then a write, so requests that arrive at the
+    # same instant can be counted as one. Good enough against guessing a 40-bit join code; a
+    # district running many app servers sets REDIS_URL for exact counts.
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
+if not DEBUG and not SECURE_HSTS_PRELOAD:
+    # Asking browsers to preload HSTS binds every subdomain of the school's domain and is slow
+    # to undo: the domain's owner opts in with SECURE_HSTS_PRELOAD=true.
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
+
+# --- Client IP behind a proxy ---------------------------------------------------------------
+# How many reverse proxies of our own (load balancer, nginx) stand in front of the app, each
+# appending the address it saw to X-Forwarded-For. 0: the client is REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
+
+# --- Login throttling (django-axes) ---------------------------------------------------------
+# A whole school often shares one IP address, so a lockout is for one username from one
+# address: a student typing wrong passwords never locks out their classmates, and someone
+# guessing elsewhere never locks the student out at school. Their teacher can unlock them.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "10")
+LOGIN_LOCKOUT_MINUTES = envint("LOGIN_LOCKOUT_MINUTES", "15")
+if AXES_FAILURE_LIMIT < 1 or LOGIN_LOCKOUT_MINUTES < 1:
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT and LOGIN_LOCKOUT_MINUTES must be 1 or more")
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+# More tries while locked out do not push the time back, so "try again at 10:45" stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "classroom.views.accounts.locked_out"
+AXES_CLIENT_IP_CALLABLE = "classroom.limits.client_ip"
+# Failed attempts are kept for the lockout (passwords masked); a history of every successful
+# login of a minor is not something the app needs.
+AXES_DISABLE_ACCESS_LOG = True
+# No version banner on every manage.py command; failures and lockouts are still logged (with
+# usernames and addresses masked).
+AXES_VERBOSE = False
+
+# --- Join-code guessing (django-ratelimit) --------------------------------------------------
+# Only codes that did not work count. Per network (a school shares one address) and, for
+# students already signed in, per student. A code has 40 random bits, so even the network
+# limit leaves a guesser far from finding any class.
+RATELIMIT_IP_META_KEY = "classroom.limits.client_ip"
+JOIN_CODE_LIMITS_PER_IP = envrates("JOIN_CODE_LIMITS_PER_IP", "20/m,100/h")
+JOIN_CODE_LIMITS_PER_USER = envrates("JOIN_CODE_LIMITS_PER_USER", "10/m,50/h")
+
+# --- Content-Security-Policy (django-csp) ---------------------------------------------------
+# Everything comes from the app itself; no inline script, style or event handler anywhere.
+# Bootstrap's JavaScript positions menus through the CSSOM, which style-src does not govern.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # Bootstrap's CSS draws some icons (menu toggler, select arrows) as data: SVGs.
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 LOGGING = {
     "version": 1,

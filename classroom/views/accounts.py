@@ -1,5 +1,6 @@
-"""Sign-up, log in and out, password change."""
+"""Sign-up, log in and out, password change, and the page shown after too many wrong passwords."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -8,10 +9,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 
-from classroom import services
+from classroom import limits, services
 from classroom.forms import StudentSignupForm, TeacherSignupForm
+
+# Anyone may sign up, so wrong codes count per network address.
+SIGNUP_LIMIT_KEYS = ("ip",)
+# What a 429 page shows again of what was typed (never the passwords).
+SIGNUP_KEPT_FIELDS = ("join_code", "first_name", "last_name", "username")
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -65,6 +72,17 @@ def signup_student(request):
     """Anyone with a class join code: create a student account in that class."""
     if request.user.is_authenticated:
         return redirect("home")
+    if request.method == "POST":
+        wait = limits.join_code_wait(request, SIGNUP_LIMIT_KEYS)
+        if wait:
+            # Unbound, so the code is not checked; passwords are never sent back.
+            typed = {name: request.POST.get(name, "") for name in SIGNUP_KEPT_FIELDS}
+            return limits.join_code_limited(
+                request,
+                wait=wait,
+                template="registration/signup_student.html",
+                form=StudentSignupForm(initial=typed),
+            )
     form = StudentSignupForm(
         request.POST or None, initial={"join_code": request.GET.get("code", "")}
     )
@@ -81,4 +99,28 @@ def signup_student(request):
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome! You have joined {enrollment.classroom.name}.")
             return redirect("classroom:student-dashboard")
+    if request.method == "POST" and form.has_error("join_code"):
+        limits.record_join_code_miss(request, SIGNUP_LIMIT_KEYS)
     return render(request, "registration/signup_student.html", {"form": form})
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """Anyone: the page django-axes shows instead of logging in (status 429), after too many
+    wrong passwords for one username from one address. Not routed: AXES_LOCKOUT_CALLABLE."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    ip_address = getattr(request, "axes_ip_address", None) or limits.client_ip(request)
+    retry_at = limits.login_retry_at(username=username, ip_address=ip_address)
+    wait = max(0, int((retry_at - timezone.now()).total_seconds()))
+    response = render(
+        request,
+        "registration/locked_out.html",
+        {
+            "username": username,
+            "retry_at": retry_at,
+            "minutes": max(1, round(wait / 60)),
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(wait)
+    return response

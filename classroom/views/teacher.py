@@ -343,3 +343,28 @@ def _recheck_late_flags(assignment: Assignment) -> int:
     now_late = handed_in.filter(turned_in_at__gt=assignment.due_at, late=False).update(late=True)
     on_time = handed_in.filter(turned_in_at__lte=assignment.due_at, late=True).update(late=False)
     return now_late + on_time
+
+
+# --- Login lockouts -------------------------------------------------------------------------
+
+
+@teacher_required
+@require_POST
+def class_unlock_student(request, pk, student_pk):
+    """The class's teacher: let a student of the class who typed too many wrong passwords log
+    in again at once."""
+    from classroom.limits import unlock_login
+
+    classroom = _get_classroom_for_teacher(request, pk)
+    enrollment = get_object_or_404(
+        Enrollment.objects.select_related("student"), classroom=classroom, student_id=student_pk
+    )
+    if unlock_login(student=enrollment.student, actor=request.user):
+        messages.success(
+            request,
+            f"Unlocked the login of {enrollment.student}. They can log in again now with their "
+            "username and password.",
+        )
+    else:
+        messages.info(request, f"{enrollment.student} was not locked out; nothing to unlock.")
+    return redirect(classroom)
