@@ -1,10 +1,12 @@
 import datetime
 
+import pytest
+from django.db import DatabaseError, OperationalError
 from django.urls import reverse
 from django.utils import timezone
 
 from classroom import services
-from classroom.models import Response, Submission
+from classroom.models import Response, ResponseRevision, Submission
 from tests import factories
 
 
@@ -186,3 +188,112 @@ def test_students_of_other_classes_get_404(client, student, other_student, assig
     assert client.post(url(assignment)).status_code == 404
     assert Submission.objects.get().state == Submission.State.DRAFT
     assert not Submission.objects.filter(student=other_student).exists()
+
+
+# --- A database error in the middle of turning in ----------------------------------------------
+
+
+def fail_once(monkeypatch, owner, name, error):
+    """Make ``owner.name`` raise ``error`` on its first call only, like a passing outage."""
+    original = getattr(owner, name)
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(name)
+        if len(calls) == 1:
+            raise error
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, flaky)
+    return calls
+
+
+@pytest.mark.parametrize(
+    ("owner", "name", "error"),
+    [
+        (Submission, "save", OperationalError("database is locked")),
+        (services, "receipt_for", DatabaseError("connection lost")),
+    ],
+)
+@pytest.mark.parametrize("typed_more", [True, False])
+def test_a_database_error_changes_nothing_keeps_the_text_and_a_retry_works(
+    client, student, assignment, monkeypatch, owner, name, error, typed_more
+):
+    first, second, _ = assignment.prompts.all()
+    save(assignment, student, "Saved draft.")
+    answers = {first: "Saved draft."}
+    if typed_more:
+        answers = {first: "Typed since — 改 🙂", second: "A new answer"}
+    calls = fail_once(monkeypatch, owner, name, error)
+    client.force_login(student)
+
+    response = client.post(url(assignment), form(answers, {first: 1}))
+
+    assert calls  # the failure really happened
+    assert response.status_code == 503
+    content = response.content.decode()
+    assert "Not turned in: the server had a problem saving your work" in content
+    assert "Press Turn in again in a moment" in content
+    for text in answers.values():
+        assert f"\n{text}</textarea>" in content
+    submission = Submission.objects.get(student=student)
+    submission.refresh_from_db()
+    assert submission.state == Submission.State.DRAFT
+    assert submission.turn_in_count == 0
+    assert submission.turned_in_at is None
+    assert submission.receipt == ""
+    assert {r.prompt_id: (r.text, r.revision) for r in submission.responses.all()} == {
+        first.pk: ("Saved draft.", 1)
+    }
+    assert not ResponseRevision.objects.exists()
+
+    # The outage has passed: the same form again turns the work in.
+    retry = client.post(url(assignment), form(answers, {first: 1}), follow=True)
+    assert retry.redirect_chain == [(workspace(assignment), 302)]
+    submission.refresh_from_db()
+    assert submission.state == Submission.State.TURNED_IN
+    assert submission.turn_in_count == 1
+    assert {r.prompt_id: r.text for r in submission.responses.all()} == {
+        prompt.pk: text for prompt, text in answers.items()
+    }
+    assert f"Your receipt code is {submission.receipt}" in retry.content.decode()
+
+
+# --- The receipt -------------------------------------------------------------------------------
+
+
+def test_the_receipt_is_the_same_for_the_same_answers(assignment, student, other_student):
+    factories.enroll(assignment.classroom, other_student)
+    first, second, _ = assignment.prompts.all()
+    for who in (student, other_student):
+        for prompt, text in ((first, "Same words 🙂"), (second, "Also the same")):
+            services.response_save(
+                assignment=assignment, student=who, prompt=prompt, text=text, base_revision=0
+            )
+    mine = services.submission_turn_in(assignment=assignment, student=student)
+    theirs = services.submission_turn_in(assignment=assignment, student=other_student)
+    # Different people, times and revisions; the same content gives the same fingerprint.
+    assert mine.receipt == theirs.receipt
+    assert len(mine.receipt) == 9 and mine.receipt[4] == "-"
+
+
+def test_the_receipt_changes_when_any_answer_changes(client, student, assignment):
+    first, second, _ = assignment.prompts.all()
+    client.force_login(student)
+    client.post(url(assignment), form({first: "One", second: "Two"}))
+    submission = Submission.objects.get(student=student)
+    original = submission.receipt
+    client.post(reverse("classroom:unsubmit", args=[assignment.pk]))
+    client.post(url(assignment), form({first: "One", second: "Two."}, {first: 1, second: 1}))
+    submission.refresh_from_db()
+    assert submission.turn_in_count == 2
+    assert submission.receipt != original
+    # Back to the original words: the original receipt again.
+    client.post(reverse("classroom:unsubmit", args=[assignment.pk]))
+    client.post(url(assignment), form({first: "One", second: "Two"}, {first: 1, second: 2}))
+    submission.refresh_from_db()
+    assert submission.turn_in_count == 3
+    assert submission.receipt == original
+    page = client.get(workspace(assignment)).content.decode()
+    assert f'<strong class="receipt-code">{original}</strong>' in page
+    assert f'datetime="{timezone.localtime(submission.turned_in_at).isoformat()}"' in page

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -338,3 +339,47 @@ def test_it_is_404_when_the_class_is_archived_the_work_not_open_or_the_student_r
         assignment.classroom.enrollments.filter(student=student).delete()
     client.force_login(student)
     assert client.get(url(assignment)).status_code == 404
+
+
+def test_it_stores_line_endings_as_newlines(client, student, assignment):
+    # Browsers post CRLF; a pasted lone CR is a line break too. Both are stored as LF.
+    prompt = assignment.prompts.first()
+    client.force_login(student)
+    client.post(url(assignment), form(assignment, {prompt: "one\r\ntwo\rthree"}))
+    assert Response.objects.get(prompt=prompt).text == "one\ntwo\nthree"
+
+
+def test_a_database_error_keeps_every_answer_in_its_box_with_503(
+    client, student, assignment, monkeypatch
+):
+    first, second, _ = assignment.prompts.all()
+    original = Response.save
+    calls = []
+
+    def flaky(self, *args, **kwargs):
+        calls.append(self.prompt_id)
+        if len(calls) == 1:
+            raise OperationalError("database is locked")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Response, "save", flaky)
+    client.force_login(student)
+    answers = {first: "First — kept 🙂", second: "Second answer"}
+    response = client.post(url(assignment), form(assignment, answers))
+    assert response.status_code == 503
+    content = response.content.decode()
+    assert "Some answers were not saved" in content
+    assert "Press Save draft again in a moment" in content
+    assert "The server could not save this answer just now" in content
+    for prompt, text in answers.items():
+        assert f"\n{text}</textarea>" in content
+    # The failed answer is marked unsaved, so the script keeps a copy and saves it later.
+    assert f'data-unsaved="true" aria-describedby="status-{first.pk} error-{first.pk}"' in content
+    assert not Response.objects.filter(prompt=first).exists()
+    assert Response.objects.get(prompt=second).text == "Second answer"
+    # Saving again works.
+    again = client.post(url(assignment), form(assignment, answers, {second: 1}))
+    assert again.status_code == 302
+    assert {r.prompt_id: r.text for r in Response.objects.all()} == {
+        p.pk: t for p, t in answers.items()
+    }
