@@ -173,3 +173,39 @@ def submit_work(assignment, student, answers=None, *, state="turned_in", late=Fa
         for position, text in answers.items()
     )
     return submission
+
+
+def full_student_record(
+    assignment,
+    student,
+    *,
+    answer="My answer to prompt 1.",
+    earlier="An earlier draft of prompt 1.",
+    comment="Working comment, not yet returned.",
+    returned_comment="Comment the student was returned.",
+):
+    """A student's returned work with everything the app keeps about it: two answers, a kept
+    earlier version of the first, returned feedback, and newer working feedback on top."""
+    from classroom.models import ResponseRevision
+
+    submission = submit_work(
+        assignment,
+        student,
+        {1: answer, 2: "Second answer."},
+        state="returned",
+        returned_at=timezone.now(),
+        returned_comment=returned_comment,
+        returned_score="3",
+        comment=comment,
+        receipt="ABCD-1234",
+    )
+    first = submission.responses.get(prompt__position=1)
+    ResponseRevision.objects.create(
+        response=first, revision=1, text=earlier, saved_at=timezone.now()
+    )
+    first.revision = 2
+    first.saved_at = timezone.now()
+    first.returned_comment, first.returned_points = returned_comment, "3"
+    first.comment, first.points = comment, "4"
+    first.save()
+    return submission

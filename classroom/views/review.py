@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from classroom import services
+from classroom import audit, services
 from classroom.forms import FeedbackForm
 from classroom.models import (
     Assignment,
@@ -134,6 +134,9 @@ def assignment_export(request, pk):
     assignment = _get_assignment_for_teacher(request, pk)
     prompts = list(assignment.prompts.all())
     rows = _progress_rows(assignment, prompts)
+    audit.record(
+        actor=request.user, action=audit.Action.EXPORT_SCORES, obj=assignment, detail="CSV"
+    )
     filename = "{}-{}.csv".format(
         slugify(assignment.title) or "assignment", slugify(assignment.classroom.name) or "class"
     )
@@ -235,6 +238,12 @@ def submission_review(request, pk, student_pk):
         except ValidationError as error:
             form.add_service_error(error)
         else:
+            audit.record(
+                actor=request.user,
+                action=audit.Action.SAVE_FEEDBACK,
+                student=student,
+                obj=submission,
+            )
             if request.POST.get("action") == "return":
                 _return_with_message(request, submission, student)
             else:
@@ -249,6 +258,10 @@ def submission_review(request, pk, student_pk):
                 )
             return redirect("classroom:submission-review", assignment.pk, student.pk)
 
+    if request.method == "GET":
+        audit.record(
+            actor=request.user, action=audit.Action.VIEW_WORK, student=student, obj=submission
+        )
     items = []
     for prompt in prompts:
         response = responses.get(prompt.pk)
@@ -282,6 +295,9 @@ def _return_with_message(request, submission: Submission, student: User) -> None
     except ValidationError as error:
         messages.warning(request, f"Not returned: {' '.join(error.messages)}")
     else:
+        audit.record(
+            actor=request.user, action=audit.Action.RETURN_WORK, student=student, obj=submission
+        )
         if was_returned:
             messages.success(request, f"Updated the feedback {student} sees.")
         else:
@@ -345,6 +361,16 @@ def prompt_review(request, pk, prompt_pk):
         except ValidationError as error:
             form.add_service_error(error)
         else:
+            audit.record_each(
+                actor=request.user,
+                action=audit.Action.SAVE_FEEDBACK,
+                targets=[
+                    (by_submission[r.submission_id].student_id, by_submission[r.submission_id])
+                    for r in form.responses
+                    if r.pk in changed
+                ],
+                detail=f"prompt {prompt.position}",
+            )
             if changed:
                 count = len(changed)
                 messages.success(
@@ -358,6 +384,16 @@ def prompt_review(request, pk, prompt_pk):
                 return redirect("classroom:prompt-review", assignment.pk, prompts[index + 1].pk)
             return redirect("classroom:prompt-review", assignment.pk, prompt.pk)
 
+    if request.method == "GET":
+        audit.record_each(
+            actor=request.user,
+            action=audit.Action.VIEW_WORK,
+            targets=[
+                (by_submission[r.submission_id].student_id, by_submission[r.submission_id])
+                for r in responses.values()
+            ],
+            detail=f"prompt {prompt.position}",
+        )
     rows = []
     for student in roster:
         submission = submissions.get(student.pk)
