@@ -17,7 +17,6 @@ install: $(STAMP)
 ## make run: set up, load the lesson and demo accounts, serve on http://127.0.0.1:8000
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 

@@ -1,8 +1,8 @@
 """The database cache's table (settings.CACHES without REDIS_URL).
 
 Django makes it with `manage.py createcachetable`, which is not a migration; running it here means
-`migrate` alone prepares a new database: a fresh checkout, PostgreSQL, and the test database that
-pytest-django builds by migrating. With Redis configured it does nothing.
+`migrate` alone prepares a new database, a fresh checkout's SQLite or a school's PostgreSQL. (Test
+databases get it from Django's test setup too.) With Redis configured it does nothing.
 """
 
 from django.core.management import call_command
