@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.formats import time_format
 from django_ratelimit.core import get_usage
 
-from classroom.models import AuditEvent
+from classroom import audit
 
 JOIN_CODE_GROUP = "join-code"
 
@@ -164,13 +164,11 @@ def unlock_login(*, student, actor) -> int:
     who did it. Returns how many records were cleared."""
     with transaction.atomic():
         cleared = axes_reset(username=student.get_username())
-        AuditEvent.objects.create(
+        audit.record(
             actor=actor,
-            actor_name=f"{actor.get_full_name()} ({actor.username})".lstrip()[:150],
+            action=audit.Action.UNLOCK_LOGIN,
             student=student,
-            action=AuditEvent.Action.UNLOCK_LOGIN,
-            object_type="user",
-            object_id=str(student.pk),
-            detail=f"Cleared {cleared} failed-login record{'s' * (cleared != 1)}.",
+            obj=student,
+            detail=f"cleared {cleared} failed-login record{'s' * (cleared != 1)}",
         )
     return cleared

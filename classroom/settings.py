@@ -304,6 +304,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Error reports (admin emails on a 500) never show students' answers, comments or passwords.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "classroom.logging.ClassroomExceptionReporterFilter"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
