@@ -4,7 +4,7 @@ saved (with and without JavaScript) and turned in."""
 import datetime
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import wraps
 
 from django.conf import settings
@@ -17,6 +17,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from classroom import services
@@ -148,9 +149,12 @@ def class_join(request):
 # --- Workspace ---------------------------------------------------------------------------------
 
 
+# Answer text never shows in a repr, so an error report listing local variables cannot leak it.
+
+
 @dataclass
 class Posted:
-    text: str
+    text: str = field(repr=False)
     revision: int | None
     resolves_conflict: bool = False  # "keep mine" after the page showed a conflict
 
@@ -247,8 +251,8 @@ def _log_database_error(action, request, assignment, error):
 class PromptRow:
     prompt: AssignmentPrompt
     response: object
-    text: str
-    revision: int
+    text: str = field(repr=False)
+    revision: int = 0
     error: str = ""
     conflict: object = None
     unsaved: bool = False  # the box shows posted text the server does not have
@@ -313,6 +317,7 @@ def _failure_status(failed) -> int:
     return 409 if any(o.conflict is not None for o in failed.values()) else 400
 
 
+@sensitive_post_parameters()  # answers never appear in an error report
 @student_required
 @require_http_methods(["GET", "POST"])
 def workspace(request, pk):
@@ -353,6 +358,7 @@ class _NotSaved(Exception):
     """Raised inside the turn-in transaction to undo it when an answer could not be saved."""
 
 
+@sensitive_post_parameters()
 @require_POST
 @student_required
 def turn_in(request, pk):
@@ -467,6 +473,7 @@ def _autosave_payload(request) -> dict:
 
 
 @login_not_required  # answers with 401 JSON, not a login redirect the script cannot follow
+@sensitive_post_parameters()
 @require_POST
 def autosave(request, pk):
     """Enrolled students: save one answer while typing; JSON in, JSON out."""

@@ -371,7 +371,7 @@ def test_a_database_error_keeps_every_answer_in_its_box_with_503(
     assert "Some answers were not saved" in content
     assert "Press Save draft again in a moment" in content
     assert "The server could not save this answer just now" in content
-    for prompt, text in answers.items():
+    for text in answers.values():
         assert f"\n{text}</textarea>" in content
     # The failed answer is marked unsaved, so the script keeps a copy and saves it later.
     assert f'data-unsaved="true" aria-describedby="status-{first.pk} error-{first.pk}"' in content
