@@ -269,3 +269,25 @@ def test_leaving_the_page_saves_unsaved_text(context, student, assignment):
     box(page, prompt).fill(TEXT)
     page.goto(reverse("classroom:student-dashboard"))
     wait_for_text(page, prompt, TEXT)
+
+
+def test_unsaved_text_is_retried_every_few_seconds_without_any_event(context, student, assignment):
+    prompt = assignment.prompts.first()
+    page = context.new_page()
+    page.clock.install()  # the page's timers run only when the test moves its clock
+    page.goto(reverse("classroom:workspace", args=[assignment.pk]))
+    Session.objects.all().delete()
+    box(page, prompt).fill(TEXT)
+    page.clock.run_for(2500)
+    expect(status(page, prompt)).to_contain_text("Your session ended", timeout=SAVED)
+    login = context.new_page()
+    login.goto(reverse("accounts:login"))
+    login.fill("#id_username", student.username)
+    login.fill("#id_password", factories.PASSWORD)
+    login.locator("main button[type=submit]").click()
+    login.wait_for_load_state()
+    page.clock.run_for(10_000)
+    page.wait_for_timeout(500)
+    assert stored(prompt) is None  # not yet: the retry comes every 15 s
+    page.clock.run_for(6_000)
+    wait_for_text(page, prompt, TEXT)
