@@ -495,16 +495,26 @@ class SubmissionAdmin(admin.ModelAdmin):
 # --- Audit trail -------------------------------------------------------------------------------
 
 
+class WhenFilter(admin.DateFieldListFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "when"
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: the trail is only ever written by the app."""
 
-    list_display = ["at", "actor_name", "action", "student", "object_type", "object_id", "detail"]
-    list_filter = ["action", "at"]
+    list_display = ["when", "actor_name", "action", "student", "object_type", "object_id", "detail"]
+    list_filter = ["action", ("at", WhenFilter)]
     date_hierarchy = "at"
     search_fields = ["actor_name", "student__username"]
     list_select_related = ["student"]
     fields = ["at", "actor_name", "action", "student", "object_type", "object_id", "detail"]
+
+    @admin.display(description="When", ordering="at")
+    def when(self, obj):
+        return obj.at
 
     def has_add_permission(self, request):
         return False

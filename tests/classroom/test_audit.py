@@ -354,3 +354,19 @@ def test_the_audit_admin_is_for_staff_only(client, events, request, who):
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
+
+
+def test_the_admin_filters_by_today(client, admin, events):
+    client.force_login(admin)
+    events[2].at = events[2].at.replace(year=2020)
+    events[2].save()
+
+    response = client.get(CHANGELIST)
+    today = response.context["cl"].filter_specs[1]
+    query = next(
+        c["query_string"] for c in today.choices(response.context["cl"]) if c["display"] == "Today"
+    )
+    filtered = client.get(CHANGELIST + query)
+
+    assert today.title == "when"
+    assert {e.pk for e in filtered.context["cl"].result_list} == {events[0].pk, events[1].pk}

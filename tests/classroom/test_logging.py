@@ -42,16 +42,16 @@ urlpatterns = [path("boom/", boom), *site_urlpatterns]
 @pytest.fixture
 def all_logs(caplog):
     """caplog, with every logger (root, django.*, axes, classroom...) at DEBUG and captured."""
-    names = ["", "django", "django.request", "django.db.backends", "django.security", "axes"]
+    caplog.set_level(logging.DEBUG)  # first, so caplog restores the root's own level last
+    names = ["django", "django.request", "django.db.backends", "django.security", "axes"]
     loggers = {logging.getLogger(name) for name in [*names, *logging.root.manager.loggerDict]}
-    saved = [(logger, logger.level, logger.propagate) for logger in loggers]
+    saved = [(logger, logger.level) for logger in loggers]
     for logger in loggers:
         logger.setLevel(logging.DEBUG)
         if not logger.propagate:
             logger.addHandler(caplog.handler)
-    caplog.set_level(logging.DEBUG)
     yield caplog
-    for logger, level, _propagate in saved:
+    for logger, level in saved:
         logger.setLevel(level)
         logger.removeHandler(caplog.handler)
 
