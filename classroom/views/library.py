@@ -68,7 +68,8 @@ def lesson_list(request):
         prompt_count=_per_lesson(Prompt.objects, Count("pk")),
         reading_words=_per_lesson(Reading.objects, Sum("word_count")),
     )
-    query = request.GET.get("q", "").strip()
+    # PostgreSQL refuses NUL in a query: a pasted one would be a server error, not a search.
+    query = request.GET.get("q", "").replace("\x00", "").strip()
     if query:
         lessons = lessons.filter(
             Q(title__icontains=query) | Q(summary__icontains=query) | Q(subject__icontains=query)
