@@ -97,10 +97,10 @@ def join_code_limited(request, *, wait: int, template: str, form, context=None):
     minutes = max(1, round(wait / 60))
     messages.error(
         request,
-        "That is a lot of class codes that did not work, so joining is paused for a while to "
-        f"keep classes private. Try again in about {minutes} minute{'s' * (minutes != 1)} "
-        f"(at {time_format(retry_at, 'g:i A')}). Check the code with your teacher in the "
-        "meantime: codes look like ABCD-1234.",
+        "Too many class codes did not work, so joining a class is paused for a while to keep "
+        f"classes private. Try again in about {minutes} minute{'s' * (minutes != 1)} "
+        f"(at {time_format(retry_at, 'g:i A')}). Meanwhile, check the code with your teacher: "
+        "codes look like ABCD-1234.",
     )
     response = render(request, template, {"form": form, **(context or {})}, status=429)
     response["Retry-After"] = str(wait)

@@ -232,6 +232,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "django_cache",
+            # Room for every counter of a busy term: culling at the default 300 rows would
+            # drop live join-code counters.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
 SILENCED_SYSTEM_CHECKS = [

@@ -62,7 +62,7 @@ def test_signup_answers_429_after_twenty_wrong_codes_from_one_address(client, cl
     assert response.status_code == 429
     assert 0 < int(response["Retry-After"]) <= 60
     page = response.content.decode()
-    assert "joining is paused for a while" in page
+    assert "joining a class is paused for a while" in page
     assert "Try again in about 1 minute" in page
     assert not User.objects.filter(username="kaikim").exists()
 
@@ -139,7 +139,7 @@ def test_join_answers_429_after_ten_wrong_codes_from_one_student(client, other_s
     assert response.status_code == 429
     assert 0 < int(response["Retry-After"]) <= 60
     page = response.content.decode()
-    assert "joining is paused for a while" in page
+    assert "joining a class is paused for a while" in page
     assert f'value="{WRONG}"' in page
     assert "<h1" in page and "Join a class" in page
 
