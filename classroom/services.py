@@ -216,7 +216,12 @@ def receipt_for(submission: Submission) -> str:
 
 
 def submission_turn_in(*, assignment: Assignment, student: User, now=None) -> Submission:
-    """Turn in a student's work. Doing it twice is harmless: the second call changes nothing."""
+    """Turn in a student's work. Doing it twice is harmless: the second call changes nothing.
+
+    All or nothing: the state, time, count, receipt and the kept copy of each answer as turned
+    in (see response_save) are written in one transaction under the submission's row lock, so
+    simultaneous requests make exactly one turn-in, and a database error leaves the draft as it
+    was."""
     now = now or timezone.now()
     with transaction.atomic():
         submission = _locked_submission(assignment, student)
