@@ -197,6 +197,10 @@ ROUTE_KWARGS = {
         "pk": w.classroom.pk,
         "student_pk": w.student.pk,
     },
+    "classroom:class-unlock-student": lambda w: {
+        "pk": w.classroom.pk,
+        "student_pk": w.student.pk,
+    },
     "classroom:assignment-create": lambda w: {"pk": w.classroom.pk},
     "classroom:assignment-detail": lambda w: {"pk": w.assignment.pk},
     "classroom:assignment-edit": lambda w: {"pk": w.assignment.pk},
@@ -310,6 +314,10 @@ EXPECTED = {
         "POST": row(LOGIN, DENIED, DENIED, FOUND, MISSING, DENIED, LOGIN),
     },
     "classroom:class-remove-student": {
+        "GET": row(LOGIN, DENIED, DENIED, NOT_ALLOWED, NOT_ALLOWED, DENIED, LOGIN),
+        "POST": row(LOGIN, DENIED, DENIED, FOUND, MISSING, DENIED, LOGIN),
+    },
+    "classroom:class-unlock-student": {
         "GET": row(LOGIN, DENIED, DENIED, NOT_ALLOWED, NOT_ALLOWED, DENIED, LOGIN),
         "POST": row(LOGIN, DENIED, DENIED, FOUND, MISSING, DENIED, LOGIN),
     },
@@ -567,6 +575,8 @@ def test_a_teacher_cannot_comment_on_another_class_through_her_own_prompt_page(w
         ("classroom:class-remove-student", lambda w: [w.classroom.pk, w.other_student.pk]),
         ("classroom:class-remove-student", lambda w: [w.other_classroom.pk, w.other_student.pk]),
         ("classroom:class-remove-student", lambda w: [w.other_classroom.pk, w.student.pk]),
+        ("classroom:class-unlock-student", lambda w: [w.classroom.pk, w.other_student.pk]),
+        ("classroom:class-unlock-student", lambda w: [w.other_classroom.pk, w.other_student.pk]),
         ("classroom:class-edit", lambda w: [w.other_classroom.pk]),
         ("classroom:class-archive", lambda w: [w.other_classroom.pk]),
         ("classroom:class-reset-code", lambda w: [w.other_classroom.pk]),
