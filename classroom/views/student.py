@@ -174,7 +174,7 @@ SERVER_ERROR = (
 def _parse_revision(raw) -> int | None:
     try:
         value = int(raw)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: int(Infinity) from JSON
         return None
     return value if value >= 0 else None
 
@@ -493,8 +493,10 @@ def autosave(request, pk):
     # The student chose "Keep mine" over a version saved elsewhere (see services.response_save).
     resolves_conflict = payload.get("keep_mine") is True
     prompt = None
-    if isinstance(payload.get("prompt"), int | str) and str(payload["prompt"]).isdigit():
-        prompt = assignment.prompts.filter(pk=int(payload["prompt"])).first()
+    # isdecimal(), not isdigit(): int() refuses "²"; and no id has more than 18 digits.
+    raw_prompt = str(payload.get("prompt")) if isinstance(payload.get("prompt"), int | str) else ""
+    if raw_prompt.isdecimal() and len(raw_prompt) <= 18:
+        prompt = assignment.prompts.filter(pk=int(raw_prompt)).first()
     if prompt is None:
         return _json_error("That prompt is not part of this assignment.", 400)
     if not isinstance(answer, str):
