@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import UserCreationForm
@@ -94,6 +96,14 @@ class MinuteDateTimeField(forms.DateTimeField):
 
     def to_python(self, value):
         result = super().to_python(value)
+        if result:
+            try:
+                # The database stores UTC: 31 Dec 9999 in the evening is past the last year.
+                result.astimezone(datetime.UTC)
+            except OverflowError:
+                raise forms.ValidationError(
+                    "That date is out of range. Choose a date in the next few years."
+                ) from None
         return result.replace(second=0, microsecond=0) if result else result
 
 
