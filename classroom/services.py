@@ -6,6 +6,7 @@ Views call these; they never change a submission's state themselves.
 
 import datetime
 import hashlib
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -122,11 +123,19 @@ def _locked_submission(assignment: Assignment, student: User) -> Submission:
 REVISION_INTERVAL = datetime.timedelta(minutes=2)
 
 
+# Half of a UTF-16 surrogate pair: JSON can carry one (a script's string cut mid-emoji), but no
+# database can store it.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def normalize_answer(text: str) -> str:
     """Answers are stored with ``\n`` line endings, whatever the browser or device sent: a
-    form post sends CRLF, old Macs and some paste sources a lone CR. Nothing else is touched —
-    emoji, right-to-left text, combining marks and zero-width joiners are kept byte for byte."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    form post sends CRLF, old Macs and some paste sources a lone CR. A lone surrogate (half an
+    emoji, which is not a character and cannot be stored) becomes U+FFFD, as a browser's form
+    post does. Nothing else is touched — emoji, right-to-left text, combining marks and
+    zero-width joiners are kept byte for byte."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return LONE_SURROGATE.sub("\ufffd", text)
 
 
 def _keep_revision(response: Response, *, always: bool) -> None:

@@ -273,3 +273,9 @@ def test_unsubmitting_a_draft_changes_nothing(assignment, student):
     save(assignment, student, assignment.prompts.first(), "Draft.")
     submission = services.submission_unsubmit(submission=Submission.objects.get())
     assert submission.state == Submission.State.DRAFT
+
+
+def test_it_normalizes_line_endings_and_lone_surrogates_only(assignment, student):
+    prompt = assignment.prompts.first()
+    save(assignment, student, prompt, "a\r\nb\rc \ud800 e\u0301 👩‍👩‍👧 \u200f")
+    assert Response.objects.get().text == "a\nb\nc \ufffd e\u0301 👩‍👩‍👧 \u200f"

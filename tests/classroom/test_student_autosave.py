@@ -347,3 +347,15 @@ def test_a_database_error_is_a_503_json_and_a_retry_saves(client, student, assig
     again = post(client, assignment, body)
     assert again.status_code == 200
     assert Response.objects.get().text == "Wait for me"
+
+
+def test_half_an_emoji_is_stored_as_a_replacement_character_not_a_500(client, student, assignment):
+    # JSON can carry a lone UTF-16 surrogate (a script's string cut mid-emoji); no database can
+    # store one. A whole emoji written as an escaped pair stays the emoji.
+    prompt = assignment.prompts.first()
+    client.force_login(student)
+    text = r'"cut \ud83d | whole \ud83d\ude00"'
+    body = f'{{"prompt": {prompt.pk}, "text": {text}, "revision": 0}}'
+    response = post(client, assignment, body)
+    assert response.status_code == 200
+    assert Response.objects.get().text == "cut \ufffd | whole 😀"
