@@ -305,6 +305,13 @@ def test_payloads_stay_text_on_every_page(payloads):
     assert problems == []
     # It is there to read, exactly as typed: not dropped, not evaluated ({{ 7*7 }} stays).
     assert len(shown_on) >= 10, shown_on
+    # The CSV export holds the same text: a download, never a page a browser would render.
+    export = clients["teacher"].get(
+        reverse("classroom:assignment-export", args=[w["assignment"].pk])
+    )
+    assert export["Content-Type"].startswith("text/csv")
+    assert export["Content-Disposition"].startswith("attachment")
+    assert export["X-Content-Type-Options"] == "nosniff"
 
 
 @pytest.mark.parametrize("payloads", GROUPS)
@@ -362,6 +369,16 @@ def test_typed_payloads_come_back_as_text(payloads):
         problems += [f"POST {url}: {problem}" for problem in page_problems]
     assert problems == []
     assert w["teacher"].classrooms.filter(name=payload.strip()).exists()
+    # The autosave script gets the stored version back as JSON data, never as a page.
+    response = student.post(
+        reverse("classroom:autosave", args=[w["assignment"].pk]),
+        json.dumps({"prompt": answer.prompt_id, "text": f"Mine: {payload}", "revision": 0}),
+        content_type="application/json",
+    )
+    assert response.status_code == 409
+    assert response["Content-Type"] == "application/json"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response.json()["text"] == payload
 
 
 def test_template_syntax_in_text_is_never_evaluated(db):
