@@ -532,7 +532,7 @@ def test_the_csv_export_never_starts_a_cell_with_a_formula(client, teacher, less
 
 
 @pytest.mark.parametrize("payload", [pytest.param(p, id=n) for n, p in NUL_PAYLOADS.items()])
-def test_text_with_a_nul_character_is_refused_with_a_message(
+def test_text_with_a_nul_character_is_refused_not_a_server_error(
     payload, teacher, student, assignment, lesson, classroom
 ):
     """PostgreSQL cannot store NUL: every form refuses it as bad input (never a server error)
