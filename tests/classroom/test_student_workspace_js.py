@@ -9,6 +9,7 @@ import json
 import os
 import re
 import shutil
+import time
 
 import pytest
 from django.conf import settings
@@ -63,6 +64,11 @@ def context(browser, live_server, student):
         [{"name": name, "value": client.cookies[name].value, "url": live_server.url}]
     )
     yield context
+    # Closing a page with unsaved text sends it (that is the point of the script); here it would
+    # reach the server while the test database is being emptied, so cut the network first and
+    # let any request already on its way finish.
+    context.set_offline(True)
+    time.sleep(0.3)
     context.close()
 
 
