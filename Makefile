@@ -33,7 +33,7 @@ lint: $(STAMP)
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 pytest: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -32,6 +32,7 @@ from classroom.models import (
     Submission,
     User,
 )
+from classroom.sessions import end_user_sessions
 
 # --- People ------------------------------------------------------------------------------------
 
@@ -98,6 +99,14 @@ class UserAdmin(BaseUserAdmin):
                 teaches=Count("classrooms", distinct=True),
             )
         )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            # A deactivated account is logged out on every device at once.
+            ended = end_user_sessions(obj)
+            if ended:
+                self.message_user(request, f"Ended {ended} active session(s) of {obj}.")
 
     def get_fieldsets(self, request, obj=None):
         if obj is not None and obj.is_teacher:

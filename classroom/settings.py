@@ -133,7 +133,11 @@ else:
                 # write lock at BEGIN so two transactions never deadlock upgrading read locks.
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                # secure_delete overwrites deleted rows, so a deleted student's answers do not
+                # linger in free pages of the file.
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;"
+                ),
             },
             # Tests use a file too, not Django's shared in-memory database, so concurrency
             # tests meet the same WAL locking a school's server does.
@@ -315,4 +319,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
+    # SQL is logged with its parameters (answers, session keys) at DEBUG; never let it through.
+    "loggers": {"django.db.backends": {"level": "INFO"}},
 }

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import FilteredRelation, Q
 from django.db.models.functions import Length
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -331,13 +332,17 @@ def prompt_review(request, pk, prompt_pk):
         raise Http404
     index = prompts.index(prompt)
     roster = _roster(assignment.classroom_id)
-    submissions = {s.student_id: s for s in _enrolled_submissions(assignment)}
+    # Each submission comes with its answer to this prompt in the same query.
+    submissions = {
+        s.student_id: s
+        for s in _enrolled_submissions(assignment)
+        .annotate(answer=FilteredRelation("responses", condition=Q(responses__prompt=prompt)))
+        .select_related("answer")
+    }
     by_submission = {s.pk: s for s in submissions.values()}
+    # A submission with no answer to this prompt has no "answer" attribute at all.
     responses = {
-        r.submission_id: r
-        for r in Response.objects.filter(
-            prompt=prompt, submission__student__enrollments__classroom=assignment.classroom_id
-        )
+        s.pk: s.answer for s in submissions.values() if getattr(s, "answer", None) is not None
     }
     names = {s.pk: str(student) for student in roster if (s := submissions.get(student.pk))}
     for response in responses.values():

@@ -98,3 +98,31 @@ def test_a_password_change_keeps_this_session_and_ends_the_others(student):
     assert student.check_password("another-long-passphrase")
     assert signed_in(laptop)
     assert not signed_in(phone)
+
+
+def test_an_admin_deactivating_a_student_ends_their_sessions(client, admin, student):
+    phone = Client()
+    key = log_in(phone, "student")
+    client.force_login(admin)
+    change = reverse("admin:classroom_user_change", args=[student.pk])
+    form = client.get(change).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k != "password"}
+    data.update(
+        {
+            "username": student.username,
+            "role": student.role,
+            "date_joined_0": student.date_joined.strftime("%Y-%m-%d"),
+            "date_joined_1": student.date_joined.strftime("%H:%M:%S"),
+            "groups": [],
+            "user_permissions": [],
+            "enrollments-TOTAL_FORMS": "0",
+            "enrollments-INITIAL_FORMS": "0",
+        }
+    )
+    data.pop("is_active", None)  # unchecked box: deactivate
+    data = {k: v for k, v in data.items() if not isinstance(v, bool) or v}
+    response = client.post(change, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    student.refresh_from_db()
+    assert not student.is_active
+    assert not Session.objects.filter(session_key=key).exists()
