@@ -32,8 +32,26 @@ class User(AbstractUser):
         TEACHER = "teacher", "Teacher"
         STUDENT = "student", "Student"
 
+    class TextSize(models.IntegerChoices):
+        STANDARD = 100, "Standard"
+        LARGE = 115, "Large"
+        LARGER = 130, "Larger"
+        LARGEST = 150, "Largest"
+
+    class LineSpacing(models.TextChoices):
+        STANDARD = "standard", "Standard"
+        RELAXED = "relaxed", "Relaxed"
+        LOOSE = "loose", "Loose"
+
     # Blank for admins who only use the Django admin (createsuperuser makes those).
     role = models.CharField(max_length=10, choices=Role.choices, blank=True, default="")
+    # Reading comfort, kept with the account so it follows a student across shared devices.
+    text_size = models.PositiveSmallIntegerField(
+        choices=TextSize.choices, default=TextSize.STANDARD
+    )
+    line_spacing = models.CharField(
+        max_length=10, choices=LineSpacing.choices, default=LineSpacing.STANDARD
+    )
 
     objects = UserManager()
 
