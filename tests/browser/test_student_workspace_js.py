@@ -1,27 +1,21 @@
 """The workspace script in a real browser: autosave, the local copy, offline, an expired session,
 two tabs, a refused answer, and leaving the page or logging out with unsaved text.
 
-Needs Playwright and a Chromium (Debian's /usr/bin/chromium or Playwright's own); skipped
-without them. Each test checks what the student sees and what the database holds.
+Each test checks what the student sees and what the database holds. The browser and logged-in
+profiles come from tests/browser/conftest.py.
 """
 
 import json
-import os
 import re
-import shutil
-import time
 
 import pytest
-from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.test import Client
 from django.urls import reverse
 
 from classroom import services
 from classroom.models import Response, ResponseRevision
 from tests import factories
-
-sync_api = pytest.importorskip("playwright.sync_api")
+from tests.browser.support import expect, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,47 +23,10 @@ TEXT = "Kim 🇰🇵🤝🇨🇳 «مرحبا» 中国 e\u0301 👩🏽‍🚀\n
 SAVED = 8000  # ms to wait for a save the script makes 2 s after typing
 
 
-@pytest.fixture(scope="module")
-def browser():
-    # Playwright's sync API runs an event loop; the ORM calls in these tests are still plain
-    # synchronous code in the test's own thread.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    playwright = sync_api.sync_playwright().start()
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    try:
-        browser = playwright.chromium.launch(
-            executable_path=chromium, args=["--no-sandbox", "--disable-gpu"]
-        )
-    except Exception as error:  # no browser installed here
-        playwright.stop()
-        pytest.skip(f"No Chromium to run the workspace script: {error}")
-    yield browser
-    browser.close()
-    playwright.stop()
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
 @pytest.fixture
-def context(browser, live_server, student):
+def context(new_context, student):
     """A browser profile in which ``student`` is logged in."""
-    client = Client()
-    client.force_login(student)
-    context = browser.new_context(base_url=live_server.url)
-    name = settings.SESSION_COOKIE_NAME
-    context.add_cookies(
-        [{"name": name, "value": client.cookies[name].value, "url": live_server.url}]
-    )
-    yield context
-    # Closing a page with unsaved text sends it (that is the point of the script); here it would
-    # reach the server while the test database is being emptied, so cut the network first and
-    # let any request already on its way finish.
-    context.set_offline(True)
-    time.sleep(0.3)
-    context.close()
+    return new_context(student)
 
 
 def open_workspace(context, assignment):
@@ -103,15 +60,8 @@ def stored(prompt):
 
 def wait_for_text(page, prompt, text, timeout=SAVED):
     """Poll the database (the browser saves in the background) until the answer is ``text``."""
-    for _ in range(timeout // 100):
-        if stored(prompt) == text:
-            return
-        page.wait_for_timeout(100)
+    wait_for(page, lambda: stored(prompt) == text, timeout, f"the answer {text!r}")
     assert stored(prompt) == text
-
-
-def expect(locator):
-    return sync_api.expect(locator)
 
 
 def test_typing_saves_after_a_pause_and_shows_the_time(context, student, assignment):
@@ -212,7 +162,7 @@ def test_two_tabs_never_overwrite_each_other(context, student, assignment):
 
 @pytest.mark.parametrize("httponly", [False, True])
 def test_after_the_session_expires_the_text_is_saved_once_logged_in_again(
-    context, student, assignment, settings, httponly
+    context, log_in, student, assignment, settings, httponly
 ):
     settings.CSRF_COOKIE_HTTPONLY = httponly  # then the script fetches a fresh page token
     prompt = assignment.prompts.first()
@@ -225,12 +175,7 @@ def test_after_the_session_expires_the_text_is_saved_once_logged_in_again(
     assert local_copies(page, student, assignment, prompt)[0]["text"] == TEXT
     assert stored(prompt) is None
     # Log in again in another tab (this rotates the CSRF token).
-    login = context.new_page()
-    login.goto(reverse("accounts:login"))
-    login.fill("#id_username", student.username)
-    login.fill("#id_password", factories.PASSWORD)
-    login.locator("main button[type=submit]").click()
-    login.wait_for_load_state()
+    log_in(context.new_page(), student.username, factories.PASSWORD)
     assert Session.objects.exists()
     page.bring_to_front()
     page.evaluate("window.dispatchEvent(new Event('focus'))")
@@ -277,7 +222,9 @@ def test_leaving_the_page_saves_unsaved_text(context, student, assignment):
     wait_for_text(page, prompt, TEXT)
 
 
-def test_unsaved_text_is_retried_every_few_seconds_without_any_event(context, student, assignment):
+def test_unsaved_text_is_retried_every_few_seconds_without_any_event(
+    context, log_in, student, assignment
+):
     prompt = assignment.prompts.first()
     page = context.new_page()
     page.clock.install()  # the page's timers run only when the test moves its clock
@@ -286,12 +233,7 @@ def test_unsaved_text_is_retried_every_few_seconds_without_any_event(context, st
     box(page, prompt).fill(TEXT)
     page.clock.run_for(2500)
     expect(status(page, prompt)).to_contain_text("Your session ended", timeout=SAVED)
-    login = context.new_page()
-    login.goto(reverse("accounts:login"))
-    login.fill("#id_username", student.username)
-    login.fill("#id_password", factories.PASSWORD)
-    login.locator("main button[type=submit]").click()
-    login.wait_for_load_state()
+    log_in(context.new_page(), student.username, factories.PASSWORD)
     page.clock.run_for(10_000)
     page.wait_for_timeout(500)
     assert stored(prompt) is None  # not yet: the retry comes every 15 s
