@@ -178,6 +178,7 @@ def _no_kwargs(w):
 
 ROUTE_KWARGS = {
     "home": _no_kwargs,
+    "healthz": _no_kwargs,
     "accounts:login": _no_kwargs,
     "accounts:logout": _no_kwargs,
     "accounts:signup": _no_kwargs,
@@ -252,6 +253,11 @@ EXPECTED = {
     "home": {
         "GET": row(LOGIN, FOUND, FOUND, FOUND, FOUND, FOUND, LOGIN),
         "POST": row(LOGIN, FOUND, FOUND, FOUND, FOUND, FOUND, LOGIN),
+    },
+    # Load balancers and monitors: open to all, read-only.
+    "healthz": {
+        "GET": row(*[OK] * 7),
+        "POST": row(*[NOT_ALLOWED] * 7),
     },
     "accounts:login": {
         "GET": row(OK, FOUND, FOUND, FOUND, FOUND, FOUND, OK),
