@@ -57,6 +57,18 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-development-key-never-used-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
+
+# `make serve` runs the production stack over plain http on loopback, where browsers refuse
+# Secure and __Host- cookies (so nobody could log in). LOCAL_HTTP=true drops them and the HTTPS
+# redirect; `check --deploy` then flags the insecure cookies, and it is refused outright for any
+# host but this machine, so it cannot quietly reach a school's server.
+LOCAL_HTTP = envbool("LOCAL_HTTP", "false")
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+if LOCAL_HTTP and not set(ALLOWED_HOSTS) <= LOOPBACK_HOSTS:
+    raise ImproperlyConfigured(
+        "LOCAL_HTTP is for this machine only: ALLOWED_HOSTS may then name only "
+        f"{', '.join(sorted(LOOPBACK_HOSTS))}"
+    )
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
 SITE_NAME = os.getenv("SITE_NAME", "Classroom Lessons")
@@ -116,11 +128,16 @@ TEMPLATES = [
 ]
 
 # SQLite is the embedded default so a fresh checkout just runs; DATABASE_URL switches to
-# PostgreSQL (postgres://user:pass@host:5432/name).
+# PostgreSQL (postgres://user:pass@host:5432/name, options such as ?sslmode=require included).
 DATABASE_URL = os.getenv("DATABASE_URL", "")
+# Seconds an app server thread keeps its database connection between requests (0: a new one
+# per request). Each gunicorn worker thread holds one, which is what max_connections must allow.
+DATABASE_CONN_MAX_AGE = envint("DATABASE_CONN_MAX_AGE", "60")
 if DATABASE_URL:
     DATABASES = {
-        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=DATABASE_CONN_MAX_AGE, conn_health_checks=True
+        )
     }
 else:
     DATABASES = {
@@ -169,7 +186,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` puts the compressed, hashed copies WhiteNoise serves.
+STATIC_ROOT = Path(os.getenv("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -181,9 +199,12 @@ STORAGES = {
 }
 
 # In development static files come straight from the apps (no collectstatic); in production
-# WhiteNoise serves the compressed, hashed copies collectstatic made.
+# WhiteNoise serves the compressed, hashed copies collectstatic made. A hashed file never
+# changes, so WhiteNoise lets browsers keep it for ten years (immutable); anything else for
+# WHITENOISE_MAX_AGE seconds.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_MAX_AGE = 0 if DEBUG else envint("WHITENOISE_MAX_AGE", "60")
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
@@ -196,12 +217,22 @@ ANSWER_MAX_CHARS = envint("ANSWER_MAX_CHARS", "50000")
 
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(60 * 60 * 12))
 SESSION_COOKIE_HTTPONLY = True
+# Sessions live in the database every app server shares (with a Redis copy in front when
+# REDIS_URL is set, below), so a request may land on any server behind the load balancer.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if not DEBUG:
+# Load balancers check /healthz over plain http, straight to each app server.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+if not DEBUG and LOCAL_HTTP:
+    # Plain http on loopback: plain cookie names, no HTTPS redirect, no HSTS.
+    SECURE_SSL_REDIRECT = False
+    SECURE_HSTS_SECONDS = 0
+    SECURE_HSTS_PRELOAD = False
+elif not DEBUG:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "true")
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365))
@@ -231,6 +262,9 @@ if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
+    # Sessions are read from Redis and written through to the database, so losing Redis (it
+    # may keep nothing on disk) logs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {
@@ -241,6 +275,9 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
+# Lets several sites (or test runs) share one Redis without reading each other's keys.
+if os.getenv("CACHE_KEY_PREFIX"):
+    CACHES["default"]["KEY_PREFIX"] = os.environ["CACHE_KEY_PREFIX"]
 SILENCED_SYSTEM_CHECKS = [
     # django-ratelimit lists only third-party Redis and memcached backends; Django's own
     # RedisCache increments atomically too.

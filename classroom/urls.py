@@ -11,6 +11,8 @@ handler500 = "classroom.views.common.server_error"
 
 urlpatterns = [
     path("", common.home, name="home"),
+    # For load balancers and monitors: no login, no redirect to https (see settings).
+    path("healthz", common.healthz, name="healthz"),
     path("accounts/", include("classroom.account_urls")),
     path("", include("classroom.app_urls")),
     path("admin/", admin.site.urls),
