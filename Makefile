@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint format pytest install clean
+.PHONY: run serve test test-postgres lint format pytest install clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,22 @@ run: $(STAMP)
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+## make serve: the production stack on this machine: DEBUG off, gunicorn (gunicorn.conf.py),
+## hashed and compressed static files from WhiteNoise, on http://127.0.0.1:8000. Over plain http
+## (LOCAL_HTTP=true, loopback only); production runs behind HTTPS (docs/deploy.md). Demo
+## accounts load only with DEBUG on: run `make run` once first to have them.
+serve: $(STAMP)
+	@set -e; \
+	if [ -z "$${SECRET_KEY:-}" ]; then \
+	  echo "make serve: WARNING: SECRET_KEY is not set; using a throwaway key, so logins end when the server stops." >&2; \
+	  SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')"; \
+	fi; \
+	export SECRET_KEY DEBUG=false LOCAL_HTTP=true SECURE_SSL_REDIRECT=false \
+	  ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}"; \
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0; \
+	$(BIN)/python manage.py migrate --noinput; \
+	exec $(BIN)/gunicorn --config gunicorn.conf.py
+
 ## make test: set up and run lint and the whole test suite
 test: $(STAMP) lint pytest
 
@@ -34,6 +50,11 @@ lint: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/pytest -n auto
+
+## make test-postgres: the whole test suite on PostgreSQL (test database: test_<name> of POSTGRES_URL)
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/lessons
+test-postgres: $(STAMP)
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n auto
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
