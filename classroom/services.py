@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from classroom.models import (
@@ -217,8 +218,12 @@ def response_save(
 
 def receipt_for(submission: Submission) -> str:
     """A short fingerprint of exactly what was turned in, for the student's receipt."""
+    if "responses" in getattr(submission, "_prefetched_objects_cache", {}):
+        responses = submission.responses.all()  # loaded with their prompts by the caller
+    else:
+        responses = submission.responses.select_related("prompt")
     digest = hashlib.sha256()
-    for response in submission.responses.select_related("prompt").order_by("prompt__position"):
+    for response in sorted(responses, key=lambda r: r.prompt.position):
         digest.update(f"{response.prompt.position}\x1f{response.text}\x1e".encode())
     value = digest.hexdigest()[:8].upper()
     return f"{value[:4]}-{value[4:]}"
@@ -243,7 +248,11 @@ def submission_turn_in(*, assignment: Assignment, student: User, now=None) -> Su
                 "The due time has passed and this assignment no longer accepts work. "
                 "Your answers are saved; talk to your teacher."
             )
-        answers = list(submission.responses.exclude(text=""))
+        # Every response, read once with its prompt: the receipt covers them all.
+        prefetch_related_objects(
+            [submission], Prefetch("responses", Response.objects.select_related("prompt"))
+        )
+        answers = [response for response in submission.responses.all() if response.text]
         if not answers:
             raise ValidationError("Write at least one answer before turning in.")
         # (c) of response_save's policy: keep each answer exactly as turned in.

@@ -4,6 +4,7 @@ saved (with and without JavaScript) and turned in."""
 import datetime
 import json
 import logging
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import wraps
 
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from classroom import services
 from classroom.forms import JoinClassForm
-from classroom.models import Assignment, AssignmentPrompt, Classroom, Submission
+from classroom.models import Assignment, AssignmentPrompt, Classroom, Response, Submission
 from lessons import text
 
 DUE_SOON = datetime.timedelta(hours=24)
@@ -367,13 +368,24 @@ def turn_in(request, pk):
     assignment = _get_assignment_for_student(request, pk)
     prompts = list(assignment.prompts.all())
     posted = _posted_answers(request, prompts)
-    already = Submission.objects.filter(
-        assignment=assignment, student=request.user, state=Submission.State.TURNED_IN
-    ).exists()
+    # One read for the stored answers and the work's state (turned-in work always has answers).
+    stored = {
+        prompt_id: (answer, state)
+        for prompt_id, answer, state in Response.objects.filter(
+            submission__assignment=assignment, submission__student=request.user
+        ).values_list("prompt_id", "text", "submission__state")
+    }
+    already = any(state == Submission.State.TURNED_IN for _, state in stored.values())
+    # Usually the autosave has stored every answer already: then the turn-in is the only write
+    # and needs no transaction around it (nor the savepoints one would add).
+    unsaved = any(
+        answer.text != stored.get(prompt_pk, ("", ""))[0] for prompt_pk, answer in posted.items()
+    )
     failed = {}
     try:
-        with transaction.atomic():
-            failed, _ = _save_answers(request, assignment, prompts, posted)
+        with transaction.atomic() if unsaved else nullcontext():
+            if unsaved:
+                failed, _ = _save_answers(request, assignment, prompts, posted)
             if failed:
                 raise _NotSaved
             submission = services.submission_turn_in(assignment=assignment, student=request.user)
