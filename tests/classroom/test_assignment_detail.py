@@ -97,7 +97,7 @@ def test_it_links_to_review_by_prompt_export_and_edit(client, teacher, assignmen
         assert reverse("classroom:prompt-review", args=[assignment.pk, prompt.pk]) in content
     assert reverse("classroom:assignment-export", args=[assignment.pk]) in content
     assert reverse("classroom:assignment-edit", args=[assignment.pk]) in content
-    assert f'datetime="{timezone.localtime(assignment.due_at).isoformat()}"' in content
+    assert f'datetime="{timezone.localtime(assignment.due_at):%Y-%m-%dT%H:%M:%S%z}"' in content
 
 
 def test_it_says_what_to_do_when_the_class_is_empty(client, teacher, lesson):

@@ -46,7 +46,7 @@ def test_it_lists_work_to_do_with_its_class_and_due_time(client, student, assign
     assert "Period 1 World History" in to_do
     assert reverse("classroom:workspace", args=[assignment.pk]) in to_do
     assert "Not started" in to_do
-    assert f'datetime="{timezone.localtime(assignment.due_at).isoformat()}"' in to_do
+    assert f'datetime="{timezone.localtime(assignment.due_at):%Y-%m-%dT%H:%M:%S%z}"' in to_do
     assert b'name="join_code"' not in response.content
 
 

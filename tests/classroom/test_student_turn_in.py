@@ -296,4 +296,4 @@ def test_the_receipt_changes_when_any_answer_changes(client, student, assignment
     assert submission.receipt == original
     page = client.get(workspace(assignment)).content.decode()
     assert f'<strong class="receipt-code">{original}</strong>' in page
-    assert f'datetime="{timezone.localtime(submission.turned_in_at).isoformat()}"' in page
+    assert f'datetime="{timezone.localtime(submission.turned_in_at):%Y-%m-%dT%H:%M:%S%z}"' in page

@@ -56,7 +56,7 @@ def test_it_shows_the_reading_glossary_and_prompts(client, student, assignment):
     assert "Not turned in yet" in content
     assert 'class="state state-not-started"' in content
     assert reverse("classroom:turn-in", args=[assignment.pk]) in content
-    assert f'datetime="{timezone.localtime(assignment.due_at).isoformat()}"' in content
+    assert f'datetime="{timezone.localtime(assignment.due_at):%Y-%m-%dT%H:%M:%S%z}"' in content
     assert "js/workspace.js" in content
 
 
