@@ -25,6 +25,11 @@ SIGNUP_KEPT_FIELDS = ("join_code", "first_name", "last_name", "username")
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        # Django's login view sets site_name to the request's host ("127.0.0.1:8000") when
+        # django.contrib.sites is off, which hid the app's name in the page's title and chrome.
+        return super().get_context_data(**kwargs) | {"site_name": settings.SITE_NAME}
+
 
 @method_decorator(login_not_required, name="dispatch")
 class LogoutView(auth_views.LogoutView):

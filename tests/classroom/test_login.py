@@ -48,3 +48,11 @@ def test_pages_need_a_login(client, db):
     response = client.get(reverse("classroom:student-dashboard"))
     assert response.status_code == 302
     assert response.url.startswith(URL)
+
+
+def test_it_names_the_app_not_the_host_in_the_title_and_navigation(client, db, settings):
+    settings.SITE_NAME = "Lincoln High Lessons"
+    response = client.get(URL, HTTP_HOST="127.0.0.1:8000")
+    assert b"<title>Log in \xc2\xb7 Lincoln High Lessons</title>" in response.content
+    assert b'class="navbar-brand fw-semibold" href="/">Lincoln High Lessons</a>' in response.content
+    assert b"127.0.0.1:8000</a>" not in response.content
