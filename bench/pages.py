@@ -18,6 +18,23 @@ from classroom.models import Classroom, Submission
 # P1's ceiling: no page of either role needs more queries than this, whatever the class size.
 MAX_QUERIES = 12
 
+PAGE_NAMES = [
+    "teacher dashboard",
+    "lesson library",
+    "lesson preview",
+    "lesson plan",
+    "class page",
+    "assign form",
+    "progress",
+    "review one student",
+    "review by prompt",
+    "CSV export",
+    "student dashboard",
+    "workspace",
+    "autosave POST",
+    "turn-in POST",
+]
+
 
 @dataclass
 class Page:
