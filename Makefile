@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run serve test test-postgres lint format pytest install clean
+.PHONY: run serve test test-postgres lint format pytest install clean bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,12 @@ serve: $(STAMP)
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0; \
 	$(BIN)/python manage.py migrate --noinput; \
 	exec $(BIN)/gunicorn --config gunicorn.conf.py
+
+## make bench: the classroom-load benchmark (docs/performance.md): seeds a school on SQLite and on
+## PostgreSQL (if one answers at BENCH_POSTGRES_URL), measures over loopback with gunicorn,
+## prints a table and writes bench/results.json. About 15 minutes; sizes via BENCH_* variables.
+bench: $(STAMP)
+	$(BIN)/python -m bench
 
 ## make test: set up and run lint and the whole test suite
 test: $(STAMP) lint pytest
