@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminTextareaWidget
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -23,6 +25,11 @@ class GlossaryTermInline(admin.TabularInline):
     model = GlossaryTerm
     extra = 0
     fields = ["term", "definition", "variants"]
+    # The admin's usual textarea is 48em wide, which pushed this table past a laptop's screen
+    # (the lesson page scrolled sideways at 1280 px); 20em fits beside the other two columns.
+    formfield_overrides = {
+        models.TextField: {"widget": AdminTextareaWidget(attrs={"class": "vTextField", "rows": 3})}
+    }
 
 
 class PromptInline(admin.StackedInline):
