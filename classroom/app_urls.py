@@ -2,7 +2,7 @@ from django.urls import path
 
 from classroom import limits
 from classroom.forms import JoinClassForm
-from classroom.views import library, review, student, teacher
+from classroom.views import library, reading, review, student, teacher
 
 app_name = "classroom"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("lessons/", library.lesson_list, name="lesson-list"),
     path("lessons/<slug:slug>/", library.lesson_detail, name="lesson-detail"),
     path("lessons/<slug:slug>/plan/", library.lesson_plan, name="lesson-plan"),
+    path("lessons/<slug:slug>/handout/", library.lesson_handout, name="lesson-handout"),
     path("classes/new/", teacher.class_create, name="class-create"),
     path("classes/<int:pk>/", teacher.class_detail, name="class-detail"),
     path("classes/<int:pk>/edit/", teacher.class_edit, name="class-edit"),
@@ -58,4 +59,6 @@ urlpatterns = [
     path("work/<int:pk>/autosave/", student.autosave, name="autosave"),
     path("work/<int:pk>/turn-in/", student.turn_in, name="turn-in"),
     path("work/<int:pk>/unsubmit/", student.unsubmit, name="unsubmit"),
+    # Anyone signed in
+    path("reading-preferences/", reading.reading_preferences, name="reading-preferences"),
 ]

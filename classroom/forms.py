@@ -259,3 +259,12 @@ class FeedbackForm(forms.Form):
         for key, messages in error.message_dict.items():
             field = f"points_{key}"
             self.add_error(field if field in self.fields else None, messages)
+
+
+class ReadingPreferencesForm(forms.ModelForm):
+    """A person's own text size and line spacing for readings (kept with the account)."""
+
+    class Meta:
+        model = User
+        fields = ["text_size", "line_spacing"]
+        widgets = {"text_size": forms.RadioSelect, "line_spacing": forms.RadioSelect}

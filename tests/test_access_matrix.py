@@ -189,6 +189,7 @@ ROUTE_KWARGS = {
     "classroom:lesson-list": _no_kwargs,
     "classroom:lesson-detail": lambda w: {"slug": w.lesson.slug},
     "classroom:lesson-plan": lambda w: {"slug": w.lesson.slug},
+    "classroom:lesson-handout": lambda w: {"slug": w.lesson.slug},
     "classroom:class-create": _no_kwargs,
     "classroom:class-detail": lambda w: {"pk": w.classroom.pk},
     "classroom:class-edit": lambda w: {"pk": w.classroom.pk},
@@ -218,6 +219,7 @@ ROUTE_KWARGS = {
     "classroom:autosave": lambda w: {"pk": w.assignment.pk},
     "classroom:turn-in": lambda w: {"pk": w.assignment.pk},
     "classroom:unsubmit": lambda w: {"pk": w.assignment.pk},
+    "classroom:reading-preferences": _no_kwargs,
     # The Django admin's own patterns are Django's; two of its pages stand in for all of them.
     "admin:index": _no_kwargs,
     "admin:classroom_user_change": lambda w: {"object_id": w.student.pk},
@@ -299,6 +301,11 @@ EXPECTED = {
         "GET": row(LOGIN, DENIED, DENIED, OK, OK, OK, LOGIN),
         "POST": row(LOGIN, DENIED, DENIED, OK, OK, OK, LOGIN),
     },
+    # A page to print: it answers GET only.
+    "classroom:lesson-handout": {
+        "GET": row(LOGIN, DENIED, DENIED, OK, OK, OK, LOGIN),
+        "POST": row(LOGIN, DENIED, DENIED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, LOGIN),
+    },
     "classroom:class-create": {
         "GET": row(LOGIN, DENIED, DENIED, OK, OK, DENIED, LOGIN),
         "POST": row(LOGIN, DENIED, DENIED, OK, OK, DENIED, LOGIN),
@@ -379,6 +386,12 @@ EXPECTED = {
     "classroom:unsubmit": {
         "GET": row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, LOGIN),
         "POST": row(LOGIN, FOUND, MISSING, DENIED, DENIED, DENIED, LOGIN),
+    },
+    # Everyone signed in sets their own reading settings (an empty POST is sent back with a
+    # message); there is no one else's to reach.
+    "classroom:reading-preferences": {
+        "GET": row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, LOGIN),
+        "POST": row(LOGIN, FOUND, FOUND, FOUND, FOUND, FOUND, LOGIN),
     },
     "admin:index": {
         "GET": row(

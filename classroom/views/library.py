@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from lessons import text
 from lessons.models import Lesson, Prompt, Reading
@@ -122,4 +123,25 @@ def lesson_plan(request, slug):
             "total_points": sum(prompt.points for prompt in prompts),
             "classes": _classes_for(request.user),
         },
+    )
+
+
+# Lines to write on, on the printed handout: enough for the answer each kind of prompt expects.
+ANSWER_LINES = {Prompt.Kind.SHORT: 5, Prompt.Kind.EXTENDED: 12}
+
+
+@teacher_or_staff_required
+@require_safe
+def lesson_handout(request, slug):
+    """Teachers and admins: the student handout to print — reading, glossary and prompts with
+    lines to write on, never the teacher notes."""
+    lesson = _get_lesson(request, slug, "readings", "terms", "prompts")
+    readings, glossary = text.display_readings(lesson.snapshot())
+    prompts = _with_sections(lesson.prompts.all(), readings)
+    for item in prompts:
+        item["lines"] = range(ANSWER_LINES.get(item["prompt"].kind, ANSWER_LINES["short"]))
+    return render(
+        request,
+        "lessons/lesson_handout.html",
+        {"lesson": lesson, "readings": readings, "glossary": glossary, "prompts": prompts},
     )

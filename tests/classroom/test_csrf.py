@@ -22,6 +22,7 @@ ROUTES = {
     "classroom:lesson-list": ("teacher", lambda w: []),
     "classroom:lesson-detail": ("teacher", lambda w: [w.lesson.slug]),
     "classroom:lesson-plan": ("teacher", lambda w: [w.lesson.slug]),
+    "classroom:lesson-handout": ("teacher", lambda w: [w.lesson.slug]),
     "classroom:class-create": ("teacher", lambda w: []),
     "classroom:class-detail": ("teacher", lambda w: [w.classroom.pk]),
     "classroom:class-edit": ("teacher", lambda w: [w.classroom.pk]),
@@ -43,6 +44,7 @@ ROUTES = {
     "classroom:autosave": ("student", lambda w: [w.assignment.pk]),
     "classroom:turn-in": ("student", lambda w: [w.assignment.pk]),
     "classroom:unsubmit": ("student", lambda w: [w.assignment.pk]),
+    "classroom:reading-preferences": ("student", lambda w: []),
     # Accounts
     "accounts:login": (None, lambda w: []),
     "accounts:logout": ("student", lambda w: []),
@@ -193,6 +195,7 @@ POST_ONLY = [
     "classroom:autosave",
     "classroom:turn-in",
     "classroom:unsubmit",
+    "classroom:reading-preferences",
     "accounts:logout",
 ]
 
