@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run serve test test-postgres lint format pytest install clean bench
+.PHONY: run serve test test-postgres lint format pytest install clean bench screenshots
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,12 @@ serve: $(STAMP)
 ## prints a table and writes bench/results.json. About 15 minutes; sizes via BENCH_* variables.
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+## make screenshots: docs/screenshots/*.png of the key pages at 1280 and 360 px, from a throwaway
+## server (temporary SQLite database, demo data, a free local port). Needs /usr/bin/chromium;
+## pngquant, if installed, makes the files smaller.
+screenshots: $(STAMP)
+	$(BIN)/python scripts/screenshots.py
 
 ## make test: set up and run lint and the whole test suite
 test: $(STAMP) lint pytest
