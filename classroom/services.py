@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import OuterRef, Prefetch, Subquery, prefetch_related_objects
 from django.utils import timezone
 
 from classroom.models import (
@@ -144,11 +144,11 @@ def _keep_revision(response: Response, *, always: bool) -> None:
     kept; unless ``always``, only when the last kept version is over REVISION_INTERVAL old."""
     if response.pk is None or not response.text:
         return
-    last = response.revisions.only("revision", "created_at").first()  # newest first
-    if last is not None:
-        if last.revision == response.revision:
+    # The newest kept version was read with the answer (see response_save).
+    if response.kept_revision is not None:
+        if response.kept_revision == response.revision:
             return  # this very text is already kept
-        if not always and timezone.now() - last.created_at <= REVISION_INTERVAL:
+        if not always and timezone.now() - response.kept_at <= REVISION_INTERVAL:
             return
     ResponseRevision.objects.create(
         response=response,
@@ -199,9 +199,19 @@ def response_save(
     with transaction.atomic():
         submission = _locked_submission(assignment, student)
         # An untouched, still empty box gets no row: the saved answers are the ones written.
-        response = Response.objects.filter(submission=submission, prompt=prompt).first()
+        # The answer and its newest kept version (for _keep_revision) in one read.
+        kept = ResponseRevision.objects.filter(response=OuterRef("pk")).order_by("-revision")
+        response = (
+            Response.objects.filter(submission=submission, prompt=prompt)
+            .annotate(
+                kept_revision=Subquery(kept.values("revision")[:1]),
+                kept_at=Subquery(kept.values("created_at")[:1]),
+            )
+            .first()
+        )
         if response is None:
             response = Response(submission=submission, prompt=prompt)
+            response.kept_revision = response.kept_at = None
         if text == response.text:
             return response
         _check_editable(submission)
@@ -211,7 +221,10 @@ def response_save(
         response.text = text
         response.revision += 1
         response.saved_at = timezone.now()
-        response.save()
+        if response.pk is None:
+            response.save()
+        else:
+            response.save(update_fields=["text", "revision", "saved_at"])
         submission.save(update_fields=["updated_at"])
     return response
 
