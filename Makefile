@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+NODE_STAMP := node_modules/.installed-stamp
 
-.PHONY: run serve test test-postgres lint format pytest install clean bench screenshots
+.PHONY: run serve test test-postgres lint format pytest install clean bench screenshots audit
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,7 +13,13 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-install: $(STAMP)
+# npm dev tools (package.json): the Nu HTML Checker for the tests, Lighthouse for `make audit`.
+# --ignore-scripts: vnu-jar's install script would download a Java runtime; Debian's is used.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $(NODE_STAMP)
+
+install: $(STAMP) $(NODE_STAMP)
 
 ## make run: set up, load the lesson and demo accounts, serve on http://127.0.0.1:8000
 run: $(STAMP)
@@ -60,12 +67,12 @@ lint: $(STAMP)
 	  SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(NODE_STAMP)
 	$(BIN)/pytest -n auto
 
 ## make test-postgres: the whole test suite on PostgreSQL (test database: test_<name> of POSTGRES_URL)
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/lessons
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) $(NODE_STAMP)
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n auto
 
 format: $(STAMP)
@@ -74,3 +81,9 @@ format: $(STAMP)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+## make audit: Lighthouse on the student workspace and the teacher's progress page, logged in and
+## offline; fails unless accessibility is 100 and best practices at least 95. Scores go to
+## docs/audit.md, full reports to audit-reports/.
+audit: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python scripts/audit.py
