@@ -19,6 +19,8 @@ docs/performance.md for what each measures.
     BENCH_P4_REQUESTS      300      autosaves and bare updates each
     BENCH_P5_REQUESTS      60       requests per key page on each database
     BENCH_OUTPUT           bench/results.json
+    BENCH_REDIS_URL        (unset)  run the app with Redis (REDIS_URL) for sessions and cache
+    BENCH_KEEP             (unset)  1 keeps the work folder and the bench databases
     WEB_CONCURRENCY, GUNICORN_THREADS, ...  passed to gunicorn.conf.py as in production
 """
 
@@ -33,7 +35,7 @@ import time
 from pathlib import Path
 
 from bench import machine, scenarios
-from bench.server import BASE_DIR, Server, free_port
+from bench.server import BASE_DIR, Server, free_port, postgres_backend_cpu
 
 
 def env(name: str, default: str) -> str:
@@ -124,13 +126,18 @@ def base_environment(workdir: Path) -> dict:
         for key, value in os.environ.items()
         if key not in ("DATABASE_URL", "SQLITE_PATH", "REDIS_URL", "DJANGO_SETTINGS_MODULE")
     }
+    # The default is the app's default: sessions and the cache in the database. BENCH_REDIS_URL
+    # measures the variant with Redis in front (sessions read from Redis, cached_db).
+    if os.getenv("BENCH_REDIS_URL"):
+        out["REDIS_URL"] = os.environ["BENCH_REDIS_URL"]
+        out["CACHE_KEY_PREFIX"] = "classroom-bench"
     out.update(
         {
             "DJANGO_SETTINGS_MODULE": "bench.settings",
             "PYTHONPATH": str(BASE_DIR),
             "DEBUG": "false",
             "LOCAL_HTTP": "true",
-            "SECRET_KEY": os.urandom(32).hex(),
+            "SECRET_KEY": os.getenv("BENCH_SECRET_KEY") or os.urandom(32).hex(),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "STATIC_ROOT": str(workdir / "static"),
             "LOG_LEVEL": "WARNING",
@@ -194,6 +201,12 @@ def run_engine(engine: str, workdir: Path, base_env: dict) -> dict:
                     duration=envint("BENCH_P2_SECONDS", 30),
                     warmup=envint("BENCH_P2_WARMUP", 5),
                     connections=envint("BENCH_CONNECTIONS", 64),
+                    cpu_probe=lambda: {
+                        "app": school_server.cpu_seconds(),
+                        "db": postgres_backend_cpu("classroom_bench_school")
+                        if engine == "postgres"
+                        else 0.0,
+                    },
                 )
             )
             log(f"{engine}: P2 best {out['p2']['best']}; P3 deadline rush")

@@ -92,7 +92,8 @@ def config() -> dict:
         **{
             key.lower(): value
             for key, value in os.environ.items()
-            if key.startswith("BENCH_") or key.startswith("GUNICORN_")
+            if (key.startswith("BENCH_") or key.startswith("GUNICORN_"))
+            and key not in ("BENCH_SECRET_KEY", "BENCH_REDIS_URL")
         },
     }
 
@@ -127,6 +128,9 @@ def _cells(db: dict) -> dict:
             f"{last['figures']['all']['errors']} errors)",
             p2["best"] >= TARGETS["p2"],
         )
+    estimate = last.get("cpu", {}).get("cpu_bound_students_estimate") if last else None
+    if estimate:
+        cells["p2"] = (f"{cells['p2'][0]}; CPU bound ≈ {estimate:,}", cells["p2"][1])
     p3 = db["p3"]
     figures = p3["figures"]["all"]
     verified = p3["verified"]

@@ -7,6 +7,7 @@ cookie + header of our own choosing, as the workspace script sends them.
 
 import asyncio
 import json
+import os
 import random
 import re
 import secrets
@@ -145,9 +146,15 @@ def classroom_mix_events(writers, duration, *, autosave_every=10.0, page_every=6
     return events
 
 
-async def classroom_mix(port, plan, steps, *, duration, warmup, connections, pause=3.0):
+async def classroom_mix(
+    port, plan, steps, *, duration, warmup, connections, cpu_probe=None, pause=3.0
+):
     """P2: ramp through ``steps`` (numbers of students), stopping after the first step that
-    misses p95 <= 200 ms or has an error. Returns each step's figures and the best passing N."""
+    misses p95 <= 200 ms or has an error. Returns each step's figures and the best passing N.
+
+    ``cpu_probe()`` returns the CPU seconds used so far by the app server and the database
+    server: with the generator's own, they give the CPU each request costs, and so how many
+    students two otherwise idle cores could serve at this mix (an upper bound: CPU only)."""
     people = [Writer(plan, item, i) for i, item in enumerate(plan["p2"])]
     results, best = [], 0
     for count in steps:
@@ -158,8 +165,11 @@ async def classroom_mix(port, plan, steps, *, duration, warmup, connections, pau
         pool = Pool(HOST, port, connections)
         events = classroom_mix_events(people[:count], duration, seed=count)
         cpu_before = _cpu_times()
+        probe_before = cpu_probe() if cpu_probe else {}
         elapsed = await run_schedule(events, pool, recorder, deadline=duration)
         cpu = _cpu_share(cpu_before, _cpu_times(), elapsed)
+        if cpu_probe:
+            cpu.update(_cost(probe_before, cpu_probe(), cpu, len(recorder.samples), count))
         pool.close()
         measured = [s for s in recorder.samples if s.at >= warmup]
         figures = summary(measured)
@@ -190,6 +200,23 @@ def _cpu_times():
     return sum(values) - idle, sum(values), time.process_time()
 
 
+def _cost(before, after, cpu, requests, students):
+    """CPU milliseconds per request of app, database and generator, and the students that
+    would use up two whole cores at that cost."""
+    spent = {key: after[key] - before[key] for key in after}
+    spent["generator"] = cpu.pop("_generator_s")
+    per_request = {
+        f"{key}_cpu_ms_per_request": round(1000 * v / requests, 2) for key, v in spent.items()
+    }
+    total = sum(spent.values())
+    elapsed = cpu.pop("_elapsed_s")
+    cores = os.cpu_count() or 1
+    return {
+        **per_request,
+        "cpu_bound_students_estimate": round(students * cores * elapsed / total) if total else None,
+    }
+
+
 def _cpu_share(before, after, elapsed):
     """How busy both cores were during a step, and the load generator's own share of that."""
     busy, total = after[0] - before[0], after[1] - before[1]
@@ -197,6 +224,8 @@ def _cpu_share(before, after, elapsed):
     return {
         "machine_busy_pct": round(100 * busy / total, 1) if total else None,
         "generator_core_pct": round(100 * generator / elapsed, 1) if elapsed else None,
+        "_generator_s": generator,
+        "_elapsed_s": elapsed,
     }
 
 

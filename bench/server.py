@@ -57,6 +57,62 @@ class Server:
     def __exit__(self, *exc):
         self.stop()
 
+    def cpu_seconds(self) -> float:
+        """CPU time of this server so far: the arbiter, its live workers, and the workers it has
+        already replaced (counted in the arbiter's children's time)."""
+        if self.process is None:
+            return 0.0
+        return process_tree_cpu(self.process.pid)
+
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> list[str] | None:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    # The command name, in parentheses, may hold spaces: split after it.
+    return data[data.rindex(")") + 2 :].split()
+
+
+def process_tree_cpu(root: int) -> float:
+    """User + system seconds of ``root`` (with its reaped children) and its live children."""
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        fields = _stat(int(entry))
+        if fields is None:
+            continue
+        pid, ppid = int(entry), int(fields[1])
+        if pid == root:
+            total += sum(int(v) for v in fields[11:15]) / TICKS  # utime stime cutime cstime
+        elif ppid == root:
+            total += sum(int(v) for v in fields[11:13]) / TICKS
+    return total
+
+
+def postgres_backend_cpu(database: str) -> float:
+    """User + system seconds of the PostgreSQL backends now connected to ``database`` (found by
+    their process titles). Backends that already ended are not counted."""
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                title = handle.read()
+        except OSError:
+            continue
+        if title.startswith(b"postgres: ") and f" {database} ".encode() in title:
+            fields = _stat(int(entry))
+            if fields is not None:
+                total += sum(int(v) for v in fields[11:13]) / TICKS
+    return total
+
 
 def _healthy(port: int) -> bool:
     try:
