@@ -31,15 +31,20 @@
 
   function sentences(text) {
     // Short utterances: some voices stop after about 15 seconds of one utterance, and a pause
-    // resumes at the start of the sentence rather than the start of the paragraph.
-    var parts = text.match(/[^.!?…]+(?:[.!?…]+["”’)\]]*|$)/g) || [text];
-    return parts
-      .map(function (part) {
-        return part.trim();
-      })
-      .filter(function (part) {
-        return part.length > 0;
-      });
+    // resumes at the start of the sentence rather than the start of the paragraph. A stop
+    // followed by a space ends a sentence; "2.5" and "1961." at the end do not split oddly.
+    var parts = [];
+    var pattern = /[.!?…]+["”’)\]]*\s+/g;
+    var start = 0;
+    var match;
+    while ((match = pattern.exec(text))) {
+      parts.push(text.slice(start, pattern.lastIndex).trim());
+      start = pattern.lastIndex;
+    }
+    parts.push(text.slice(start).trim());
+    return parts.filter(function (part) {
+      return part.length > 0;
+    });
   }
 
   function say(text, onDone, onFail) {

@@ -169,9 +169,15 @@ def test_the_handout_prompts_have_lines_to_write_on(new_context, teacher, articl
         ".answer-line", "lines => lines.map(line => line.getBoundingClientRect().height)"
     )
 
+    breaks = page.eval_on_selector_all(
+        ".handout-prompt", "items => items.map(item => getComputedStyle(item).breakInside)"
+    )
+
     kinds = [prompt.kind for prompt in article.prompts.all()]
     assert lines == [12 if kind == "extended" else 5 for kind in kinds]
-    assert min(heights) >= 28  # 8.5 mm: room for handwriting
+    assert min(heights) >= 28  # 8 mm: room for handwriting
+    # A prompt keeps its lines with it on one page.
+    assert set(breaks) == {"avoid"}
 
 
 @pytest.mark.parametrize("paper", PAPERS)
