@@ -51,6 +51,8 @@ def production_env(**overrides) -> dict[str, str]:
             "STATIC_ROOT",
             "CACHE_KEY_PREFIX",
             "WEB_CONCURRENCY",
+            # Set by the browser tests' fixtures for the rest of the session.
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
         }
         and not key.startswith(("SECURE_", "SESSION_", "LOGIN_", "JOIN_CODE_", "GUNICORN_"))
     }
