@@ -233,6 +233,7 @@ def app_pages(w: dict, payload: str) -> list[tuple[str, str, int]]:
         reverse("classroom:lesson-list") + query,
         reverse("classroom:lesson-detail", args=[w["lesson"].slug]),
         reverse("classroom:lesson-plan", args=[w["lesson"].slug]),
+        reverse("classroom:lesson-handout", args=[w["lesson"].slug]),
         reverse("classroom:class-detail", args=[classroom.pk]),
         reverse("classroom:class-edit", args=[classroom.pk]),
         reverse("classroom:assignment-create", args=[classroom.pk]) + query,
@@ -244,6 +245,8 @@ def app_pages(w: dict, payload: str) -> list[tuple[str, str, int]]:
     student = [
         reverse("classroom:student-dashboard"),
         reverse("classroom:workspace", args=[assignment.pk]),
+        # The reading-settings form sends the page's own address (query included) back.
+        reverse("classroom:workspace", args=[assignment.pk]) + query,
         reverse("classroom:class-join") + query,
     ]
     visitor = [
