@@ -4,8 +4,11 @@ import re
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from classroom.models import User
+from tests.test_fuzz_forms import FUZZ, assert_handled, post, text
 
 URL = reverse("classroom:reading-preferences")
 
@@ -242,3 +245,21 @@ def test_the_lesson_preview_applies_the_teachers_own_settings(client, teacher, l
         '<div class="reading-prefs text-size-130 line-spacing-loose" data-reading-prefs>' in content
     )
     assert f'action="{URL}" data-reading-settings-form' in content
+
+
+@FUZZ
+@given(size=text, spacing=text, next_url=text, as_json=st.booleans())
+def test_whatever_is_posted_it_never_crashes_or_stores_a_value_off_the_list(
+    student, size, spacing, next_url, as_json
+):
+    data = {"text_size": size, "line_spacing": spacing, "next": next_url}
+    kwargs = {"HTTP_ACCEPT": "application/json"} if as_json else {}
+
+    response = post(student, URL, data, **kwargs)
+
+    assert_handled(response, data)
+    student.refresh_from_db()
+    assert student.text_size in User.TextSize.values
+    assert student.line_spacing in User.LineSpacing.values
+    if response.status_code == 302:
+        assert response.url.startswith("/") and not response.url.startswith("//")
