@@ -17,9 +17,9 @@ import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
+
+from tests.browser.support import session_cookie
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -78,14 +78,6 @@ def browser(_allow_orm_beside_playwright):
     yield browser
     browser.close()
     playwright.stop()
-
-
-def session_cookie(live_server, user):
-    """A cookie for a new logged-in session of ``user``, for ``context.add_cookies``."""
-    client = Client()
-    client.force_login(user)
-    name = settings.SESSION_COOKIE_NAME
-    return {"name": name, "value": client.cookies[name].value, "url": live_server.url}
 
 
 @pytest.fixture
