@@ -9,6 +9,14 @@ from classroom.models import Assignment, Classroom, User, normalize_join_code
 from lessons.models import Lesson
 
 
+def _autofocus_first(form):
+    # UserCreationForm focuses the username, which is not the first field here: the page opened
+    # in the middle of the form, past the join code and the name.
+    for field in form.fields.values():
+        field.widget.attrs.pop("autofocus", None)
+    next(iter(form.fields.values())).widget.attrs["autofocus"] = True
+
+
 class TeacherSignupForm(UserCreationForm):
     class Meta:
         model = User
@@ -19,6 +27,7 @@ class TeacherSignupForm(UserCreationForm):
         for name in ("first_name", "last_name", "email"):
             self.fields[name].required = True
         self.fields["email"].help_text = "Used only to reset your password."
+        _autofocus_first(self)
 
     def save(self, commit=True):
         user = super().save(commit=False)
@@ -47,6 +56,7 @@ class StudentSignupForm(UserCreationForm):
             autocapitalize="characters", autocomplete="off"
         )
         self.order_fields(["join_code", "first_name", "last_name", "username"])
+        _autofocus_first(self)
 
     def clean_join_code(self):
         code = normalize_join_code(self.cleaned_data["join_code"])

@@ -1,3 +1,5 @@
+import re
+
 from django.urls import reverse
 
 from classroom.models import Enrollment, User
@@ -69,3 +71,9 @@ def test_it_cannot_create_a_teacher_by_extra_fields(client, classroom):
     user = User.objects.get(username="kaikim")
     assert user.role == User.Role.STUDENT
     assert not user.is_staff
+
+
+def test_the_page_opens_on_the_first_field_the_join_code(client, db):
+    page = client.get(URL).content.decode()
+    assert page.count("autofocus") == 1
+    assert re.search(r'<input[^>]*name="join_code"[^>]*autofocus', page)

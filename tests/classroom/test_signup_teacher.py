@@ -1,3 +1,5 @@
+import re
+
 from django.urls import reverse
 
 from classroom.models import User
@@ -61,3 +63,9 @@ def test_it_sends_logged_in_people_home(client, teacher):
     response = client.get(URL)
     assert response.status_code == 302
     assert response.url == reverse("home")
+
+
+def test_the_page_opens_on_the_first_field(client, db):
+    page = client.get(URL).content.decode()
+    assert page.count("autofocus") == 1
+    assert re.search(r'<input[^>]*name="first_name"[^>]*autofocus', page)
