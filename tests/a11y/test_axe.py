@@ -14,7 +14,8 @@ from django.conf import settings
 from tests.a11y import crawl
 from tests.a11y.conftest import require_or_skip
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Marked like tests/browser: `pytest -m "not browser"` leaves the browser out.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # axe's best practices too on the app's pages: one h1, headings in order, content in landmarks.
