@@ -134,14 +134,16 @@ def _cells(db: dict) -> dict:
     p3 = db["p3"]
     figures = p3["figures"]["all"]
     verified = p3["verified"]
-    intact = verified["checked"] - len({p.split(" ")[1] for p in verified["problems"]})
+    damaged = {problem.split(" ")[1] for problem in verified["problems"]}
+    intact = verified["checked"] - len(damaged)
     ok3 = (
         figures["errors"] == 0
         and not verified["problems"]
         and verified["checked"] == p3["requested"]
     )
     cells["p3"] = (
-        f"{figures['errors']} errors, {intact:,}/{p3['requested']:,} intact, p95 {figures['p95_ms']:.0f} ms",
+        f"{figures['errors']} errors, {intact:,} of {verified['checked']:,} turned in intact, "
+        f"p95 {figures['p95_ms']:.0f} ms",
         ok3,
     )
     p4 = db["p4"]
@@ -204,7 +206,13 @@ def table(results: dict) -> str:
         "",
         f"{m['cpu']}, {m['cores']} cores, {m['ram_gib']} GiB, {m['os']}, Python {m['python']}, "
         f"commit {m['git_commit'][:10]}{' (dirty)' if m['git_dirty'] else ''}, {m['date']}",
-        f"load average at start {m['load_average_start'][0]:.2f}; the load generator shares the "
-        "cores with gunicorn and the database.",
+        f"load average at start {m['load_average_start'][0]:.2f}, at the end "
+        f"{m['load_average_end'][0]:.2f}; the load generator shares the cores with gunicorn "
+        "and the database.",
     ]
+    if max(m["load_average_start"][0], m["load_average_end"][0]) > 1.5:
+        out.append(
+            "WARNING: other processes were using the CPU during this run (load average above "
+            "1.5 on 2 cores): latency figures are pessimistic. Run again on an idle machine."
+        )
     return "\n".join(out)
