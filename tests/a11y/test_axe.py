@@ -145,6 +145,7 @@ def test_every_page_meets_wcag_22_aa(role, width, axe, browser, live_server, dem
     by_kind = width < 1000
     for visit in crawl.crawl(fetcher(page), "/", host=host, admin_by_kind=by_kind):
         check(visit.url)
+    assert len(checked) < crawl.PAGE_CAP, "the crawl stopped at its cap: raise crawl.PAGE_CAP"
     for path in crawl.error_pages(role):
         page.goto(path)
         check(path)

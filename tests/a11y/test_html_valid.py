@@ -91,8 +91,9 @@ def every_page() -> list[Page]:
     pages = []
     for role in crawl.ROLES:
         client = crawl.client_for(role)
-        for visit in crawl.crawl(fetcher(client), "/"):
-            pages.append(Page(role, visit.url, visit.html))
+        visits = list(crawl.crawl(fetcher(client), "/"))
+        assert len(visits) < crawl.PAGE_CAP, "the crawl stopped at its cap: raise crawl.PAGE_CAP"
+        pages += [Page(role, visit.url, visit.html) for visit in visits]
         for path in crawl.error_pages(role):
             pages.append(Page(role, path, client.get(path).content.decode()))
         for post in crawl.post_pages(role):
