@@ -17,8 +17,18 @@ def production_env(**overrides):
     env = {
         key: value
         for key, value in os.environ.items()
-        # A developer's own settings must not leak into what is checked.
-        if key not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL", "DATABASE_URL"}
+        # A developer's own settings (or the browser tests' async switch) must not leak into
+        # what is checked.
+        if key
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "REDIS_URL",
+            "DATABASE_URL",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "LOCAL_HTTP",
+        }
         and not key.startswith(("SECURE_", "SESSION_", "LOGIN_", "JOIN_CODE_"))
     }
     env |= {
