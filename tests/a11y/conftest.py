@@ -10,15 +10,7 @@ import shutil
 import pytest
 from django.core.management import call_command
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+from tests.browser.support import close_browser, open_browser
 
 
 def require_or_skip(reason: str):
@@ -39,7 +31,7 @@ def demo(db, settings):
 @pytest.fixture(scope="session")
 def browser():
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         require_or_skip("Playwright is not installed (pip install -r requirements-dev.txt)")
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -48,15 +40,13 @@ def browser():
     # Playwright's sync API runs an event loop in this thread; the ORM calls stay synchronous.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    playwright = sync_playwright().start()
+    # The same Chromium as tests/browser: two sync Playwrights cannot run in one test process.
     try:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        browser = open_browser()
     except Exception as error:
-        playwright.stop()
         require_or_skip(f"Chromium would not start: {error}")
     yield browser
-    browser.close()
-    playwright.stop()
+    close_browser()
     if previous is None:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     else:

@@ -6,7 +6,7 @@ Without Chromium or Playwright these tests skip with a message saying what to in
 
 The fixtures:
 
-- ``browser``: one Chromium per test session (per xdist worker).
+- ``browser``: one Chromium per test process (per xdist worker), shared with tests/a11y.
 - ``new_context(user=None, **options)``: a fresh browser profile on the live server; with a user,
   already logged in (a session made with ``force_login`` and copied in as a cookie).
 - ``log_in(page, username, password)``: log in through the real login form.
@@ -19,18 +19,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from tests.browser.support import session_cookie
+from tests.browser.support import CHROMIUM, close_browser, open_browser, session_cookie
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 HERE = Path(__file__).resolve().parent
 
 
@@ -66,18 +56,15 @@ def browser(_allow_orm_beside_playwright):
     if not os.access(CHROMIUM, os.X_OK):
         _unavailable(f"no Chromium at {CHROMIUM} — apt-get install chromium")
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         _unavailable("Playwright is not installed — pip install -r requirements-dev.txt")
-    playwright = sync_playwright().start()
     try:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = open_browser()
     except Exception as error:
-        playwright.stop()
         _unavailable(f"Chromium at {CHROMIUM} did not start: {error}")
     yield browser
-    browser.close()
-    playwright.stop()
+    close_browser()
 
 
 @pytest.fixture

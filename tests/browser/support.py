@@ -4,6 +4,46 @@ folder still collects (and skips) on a machine without it."""
 from django.conf import settings
 from django.test import Client
 
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+# One Playwright per test process: a second sync_playwright() in the same thread refuses to start
+# ("using Playwright Sync API inside the asyncio loop"), so every session-scoped browser fixture
+# (tests/browser, tests/a11y) shares this one, and the last to finish closes it.
+_shared = {"playwright": None, "browser": None, "users": 0}
+
+
+def open_browser():
+    """The process's Chromium, started on first use. Pair each call with ``close_browser()``."""
+    if _shared["browser"] is None:
+        from playwright.sync_api import sync_playwright
+
+        playwright = sync_playwright().start()
+        try:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        except Exception:
+            playwright.stop()
+            raise
+        _shared.update(playwright=playwright, browser=browser)
+    _shared["users"] += 1
+    return _shared["browser"]
+
+
+def close_browser():
+    _shared["users"] -= 1
+    if _shared["users"] == 0 and _shared["browser"] is not None:
+        _shared["browser"].close()
+        _shared["playwright"].stop()
+        _shared.update(playwright=None, browser=None)
+
 
 def expect(target, **kwargs):
     """Playwright's web-first assertion (``expect(locator).to_have_text(...)``)."""
