@@ -28,7 +28,8 @@ def demo(db, settings):
     settings.DEBUG = False
 
 
-@pytest.fixture(scope="session")
+# Package scope, as in tests/browser: Playwright and DJANGO_ALLOW_ASYNC_UNSAFE end with this folder.
+@pytest.fixture(scope="package")
 def browser():
     try:
         import playwright.sync_api  # noqa: F401

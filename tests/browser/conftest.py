@@ -6,7 +6,8 @@ Without Chromium or Playwright these tests skip with a message saying what to in
 
 The fixtures:
 
-- ``browser``: one Chromium per test process (per xdist worker), shared with tests/a11y.
+- ``browser``: one Chromium while this folder's tests run (per xdist worker), shared with
+  tests/a11y.
 - ``new_context(user=None, **options)``: a fresh browser profile on the live server; with a user,
   already logged in (a session made with ``force_login`` and copied in as a cookie).
 - ``log_in(page, username, password)``: log in through the real login form.
@@ -38,10 +39,12 @@ def _unavailable(reason):
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def _allow_orm_beside_playwright():
     # Playwright's sync API runs an event loop in the test's thread, and Django refuses ORM calls
     # from a thread with a running loop. The ORM calls here are still plain synchronous code.
+    # Package scope: the loop and this variable end with the last test of the folder, so later
+    # tests (and the servers and `manage.py check --deploy` they start) never inherit them.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     yield
@@ -51,7 +54,7 @@ def _allow_orm_beside_playwright():
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(_allow_orm_beside_playwright):
     if not os.access(CHROMIUM, os.X_OK):
         _unavailable(f"no Chromium at {CHROMIUM} — apt-get install chromium")
