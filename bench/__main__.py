@@ -175,7 +175,17 @@ def run_engine(engine: str, workdir: Path, base_env: dict) -> dict:
             log(f"{engine}: P4 autosave against the bare view")
             out["p4"] = asyncio.run(
                 scenarios.autosave_vs_bare(
-                    school_server.port, plan, requests=envint("BENCH_P4_REQUESTS", 300)
+                    school_server.port,
+                    plan,
+                    requests=envint("BENCH_P4_REQUESTS", 300),
+                    cpu_probe=lambda: (
+                        school_server.worker_cpu_seconds()
+                        + (
+                            postgres_backend_cpu("classroom_bench_school")
+                            if engine == "postgres"
+                            else 0
+                        )
+                    ),
                 )
             )
             with one_server:

@@ -118,7 +118,7 @@ class Pool:
 class Sample:
     kind: str
     at: float  # scheduled time, seconds from the start
-    latency: float  # seconds from the scheduled time to the end of the reply
+    latency: float | None  # seconds from the scheduled time to the end of the reply; None: not sent
     ok: bool
     status: int = 0
     error: str = ""
@@ -145,9 +145,9 @@ def summary(samples: list[Sample]) -> dict:
     """Count, errors, p50/p95/p99/mean/max in milliseconds, per kind and for all."""
 
     def figures(group):
-        latencies = [s.latency * 1000 for s in group]
+        latencies = [s.latency * 1000 for s in group if s.latency is not None]
         return {
-            "requests": len(group),
+            "requests": len(latencies),
             "errors": sum(1 for s in group if not s.ok),
             "p50_ms": round(percentile(latencies, 50), 1),
             "p95_ms": round(percentile(latencies, 95), 1),

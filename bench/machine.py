@@ -149,7 +149,8 @@ def _cells(db: dict) -> dict:
     p4 = db["p4"]
     cells["p4"] = (
         f"{p4['ratio_p50']:.2f} p50 ({p4['autosave']['p50_ms']:.1f}/{p4['bare']['p50_ms']:.1f} ms), "
-        f"{p4['ratio_mean']:.2f} mean",
+        f"{p4['ratio_mean']:.2f} mean"
+        + (f", {p4['ratio_cpu']:.2f} CPU" if "ratio_cpu" in p4 else ""),
         p4["ratio_p50"] <= TARGETS["p4"],
     )
     worst_page, worst5 = max(db["p5"].items(), key=lambda item: item[1]["ratio"])
