@@ -17,7 +17,7 @@ docs/performance.md for what each measures.
     BENCH_P3_TURN_INS      1000     turn-ins ...
     BENCH_P3_SECONDS       10       ... spread over this many seconds
     BENCH_P4_REQUESTS      300      autosaves and bare updates each
-    BENCH_P5_REQUESTS      60       requests per key page on each database
+    BENCH_P5_REQUESTS      100      requests per key page on each database
     BENCH_OUTPUT           bench/results.json
     BENCH_REDIS_URL        (unset)  run the app with Redis (REDIS_URL) for sessions and cache
     BENCH_KEEP             (unset)  1 keeps the work folder and the bench databases
@@ -197,7 +197,7 @@ def run_engine(engine: str, workdir: Path, base_env: dict) -> dict:
                         plan["p5"],
                         one["p5"],
                         plan["cookies"],
-                        requests=envint("BENCH_P5_REQUESTS", 60),
+                        requests=envint("BENCH_P5_REQUESTS", 100),
                     )
                 )
             steps = [int(n) for n in env("BENCH_P2_STEPS", P2_STEPS).split(",")]
