@@ -10,7 +10,7 @@ docs/performance.md for what each measures.
     BENCH_CLASSES          200      classes (one teacher each)
     BENCH_STUDENTS_PER_CLASS 30
     BENCH_ASSIGNMENTS_PER_CLASS 6
-    BENCH_P2_STEPS         500,1000,1500,...,4000,5000   simulated students per step
+    BENCH_P2_STEPS         500,750,1000,1250,1500,2000,...,5000   students per step
     BENCH_P2_SECONDS       30       length of each step (the first BENCH_P2_WARMUP s not counted)
     BENCH_P2_WARMUP        5
     BENCH_CONNECTIONS      64       keep-alive connections of the load generator
@@ -37,7 +37,7 @@ from pathlib import Path
 from bench import machine, scenarios
 from bench.server import BASE_DIR, Server, free_port, postgres_backend_cpu
 
-P2_STEPS = "500,1000,1500,2000,2500,3000,3500,4000,5000"
+P2_STEPS = "500,750,1000,1250,1500,2000,2500,3000,4000,5000"
 
 
 def env(name: str, default: str) -> str:
