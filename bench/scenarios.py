@@ -204,7 +204,8 @@ def _cpu_times():
 def _cost(before, after, cpu, requests, students):
     """CPU milliseconds per request of app, database and generator, and the students that
     would use up two whole cores at that cost."""
-    spent = {key: after[key] - before[key] for key in after}
+    # A backend or worker that ended during the step takes its time with it: never below 0.
+    spent = {key: max(after[key] - before[key], 0.0) for key in after}
     spent["generator"] = cpu.pop("_generator_s")
     per_request = {
         f"{key}_cpu_ms_per_request": round(1000 * v / max(requests, 1), 2)
