@@ -196,22 +196,31 @@ def response_save(
     if "\x00" in text:
         # PostgreSQL cannot store NUL; refuse it here rather than fail with a server error.
         raise ValidationError("This answer contains a null character. Remove it and save again.")
+    kept = ResponseRevision.objects.filter(response=OuterRef("pk")).order_by("-revision")
     with transaction.atomic():
-        submission = _locked_submission(assignment, student)
-        # An untouched, still empty box gets no row: the saved answers are the ones written.
-        # The answer and its newest kept version (for _keep_revision) in one read.
-        kept = ResponseRevision.objects.filter(response=OuterRef("pk")).order_by("-revision")
-        response = (
-            Response.objects.filter(submission=submission, prompt=prompt)
+        # The usual case, an answer saved before: one read locks the answer and its submission
+        # (PostgreSQL; SQLite's IMMEDIATE transaction already serialises writers) and brings the
+        # newest kept version for _keep_revision.
+        answers = (
+            Response.objects.select_related("submission")
+            .filter(submission__assignment=assignment, submission__student=student, prompt=prompt)
             .annotate(
                 kept_revision=Subquery(kept.values("revision")[:1]),
                 kept_at=Subquery(kept.values("created_at")[:1]),
             )
-            .first()
         )
+        response = answers.select_for_update().first()
+        if response is None:
+            # An untouched, still empty box has no row: the saved answers are the ones written.
+            # The first save takes the submission's lock, then looks again: a save from
+            # another tab may have created the answer meanwhile.
+            submission = _locked_submission(assignment, student)
+            response = answers.first()
         if response is None:
             response = Response(submission=submission, prompt=prompt)
             response.kept_revision = response.kept_at = None
+        submission = response.submission
+        submission.assignment = assignment
         if text == response.text:
             return response
         _check_editable(submission)
@@ -225,7 +234,6 @@ def response_save(
             response.save()
         else:
             response.save(update_fields=["text", "revision", "saved_at"])
-        submission.save(update_fields=["updated_at"])
     return response
 
 

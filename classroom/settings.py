@@ -144,6 +144,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.getenv("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+            # Reusing the connection saves opening the file and running the PRAGMAs below on
+            # every request (about a fifth of an autosave's CPU).
+            "CONN_MAX_AGE": DATABASE_CONN_MAX_AGE,
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 # A class writing at once: WAL lets readers and one writer work together, the
                 # timeout makes a writer wait its turn instead of failing, and IMMEDIATE takes the

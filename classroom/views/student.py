@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import Sum
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -43,15 +43,19 @@ def student_required(view):
     return wrapper
 
 
-def _get_assignment_for_student(request, pk) -> Assignment:
-    """The open assignment of an active class the student is in; 404 for anything else."""
-    assignments = Assignment.objects.open().select_related("classroom__teacher")
-    return get_object_or_404(
-        assignments,
-        pk=pk,
+def _student_assignments(request):
+    """The open assignments of the active classes the student is in."""
+    return Assignment.objects.open().filter(
         classroom__archived=False,
         # Enrollment is unique per class and student, so this join never duplicates a row.
         classroom__enrollments__student=request.user,
+    )
+
+
+def _get_assignment_for_student(request, pk) -> Assignment:
+    """The open assignment of an active class the student is in; 404 for anything else."""
+    return get_object_or_404(
+        _student_assignments(request).select_related("classroom__teacher"), pk=pk
     )
 
 
@@ -494,12 +498,10 @@ def autosave(request, pk):
     if not request.user.is_student:
         return _json_error("Only students save answers.", 403)
     try:
-        assignment = _get_assignment_for_student(request, pk)
-    except Http404:
-        return _json_error("Not found.", 404)
-    try:
         payload = _autosave_payload(request)
     except ValidationError as error:
+        if not _student_assignments(request).filter(pk=pk).exists():
+            return _json_error("Not found.", 404)
         return _json_error(" ".join(error.messages), 400)
     answer, revision = payload.get("text"), payload.get("revision")
     # The student chose "Keep mine" over a version saved elsewhere (see services.response_save).
@@ -508,9 +510,17 @@ def autosave(request, pk):
     # isdecimal(), not isdigit(): int() refuses "²"; and no id has more than 18 digits.
     raw_prompt = str(payload.get("prompt")) if isinstance(payload.get("prompt"), int | str) else ""
     if raw_prompt.isdecimal() and len(raw_prompt) <= 18:
-        prompt = assignment.prompts.filter(pk=int(raw_prompt)).first()
+        # Autosave is the busiest request: the access check and the prompt in one query.
+        prompt = (
+            AssignmentPrompt.objects.select_related("assignment")
+            .filter(pk=int(raw_prompt), assignment__in=_student_assignments(request).filter(pk=pk))
+            .first()
+        )
     if prompt is None:
+        if not _student_assignments(request).filter(pk=pk).exists():
+            return _json_error("Not found.", 404)
         return _json_error("That prompt is not part of this assignment.", 400)
+    assignment = prompt.assignment
     if not isinstance(answer, str):
         return _json_error("The answer text is missing.", 400)
     if revision is not None and _parse_revision(revision) is None:
