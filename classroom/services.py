@@ -200,7 +200,10 @@ def response_save(
     with transaction.atomic():
         # The usual case, an answer saved before: one read locks the answer and its submission
         # (PostgreSQL; SQLite's IMMEDIATE transaction already serialises writers) and brings the
-        # newest kept version for _keep_revision.
+        # newest kept version for _keep_revision. Only those two rows are locked ("of"), and
+        # the read has no ORDER BY (it finds one row): the models' default orderings would join
+        # the assignment, the prompt and the student, and FOR UPDATE would lock those rows too,
+        # making every student of an assignment wait for each other's saves.
         answers = (
             Response.objects.select_related("submission")
             .filter(submission__assignment=assignment, submission__student=student, prompt=prompt)
@@ -208,9 +211,11 @@ def response_save(
                 kept_revision=Subquery(kept.values("revision")[:1]),
                 kept_at=Subquery(kept.values("created_at")[:1]),
             )
+            .order_by()
         )
-        response = answers.select_for_update().first()
-        if response is None:
+        try:
+            response = answers.select_for_update(of=("self", "submission")).get()
+        except Response.DoesNotExist:
             # An untouched, still empty box has no row: the saved answers are the ones written.
             # The first save takes the submission's lock, then looks again: a save from
             # another tab may have created the answer meanwhile.
@@ -304,8 +309,9 @@ def submission_turn_in(*, assignment: Assignment, student: User, now=None) -> Su
 def submission_unsubmit(*, submission: Submission, now=None) -> Submission:
     """Take turned-in work back to keep editing, while the due time has not passed."""
     with transaction.atomic():
+        # Only the submission's row is locked, not its assignment's (shared by the class).
         submission = (
-            Submission.objects.select_for_update()
+            Submission.objects.select_for_update(of=("self",))
             .select_related("assignment")
             .get(pk=submission.pk)
         )
@@ -338,8 +344,14 @@ def feedback_save(
     overall comment as it is (review by prompt touches one response per student).
     """
     with transaction.atomic():
+        # The submission first, then its answers: the order every writer takes them in (an
+        # autosave locks an answer with its submission; turning in locks the submission), so
+        # two writers never wait for each other in a circle. Not the prompts, which the whole
+        # class shares.
+        Submission.objects.select_for_update().only("pk").get(pk=submission.pk)
         stored = {
-            r.pk: r for r in submission.responses.select_related("prompt").select_for_update()
+            r.pk: r
+            for r in submission.responses.select_related("prompt").select_for_update(of=("self",))
         }
         errors = {}
         for pk, (text, points) in responses.items():

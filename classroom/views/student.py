@@ -514,6 +514,7 @@ def autosave(request, pk):
         prompt = (
             AssignmentPrompt.objects.select_related("assignment")
             .filter(pk=int(raw_prompt), assignment__in=_student_assignments(request).filter(pk=pk))
+            .order_by()
             .first()
         )
     if prompt is None:

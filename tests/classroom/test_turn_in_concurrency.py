@@ -8,7 +8,7 @@ school's server; on PostgreSQL (``DATABASE_URL``) they contend for row locks.
 import threading
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -170,3 +170,66 @@ def test_a_class_turning_in_at_once_each_get_their_own_turn_in(classroom, lesson
     submissions = Submission.objects.filter(assignment=assignment)
     assert submissions.count() == THREADS
     assert all(s.state == Submission.State.TURNED_IN and s.turn_in_count == 1 for s in submissions)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_a_save_locks_only_its_own_answer_so_classmates_never_wait(student, assignment, classroom):
+    """An autosave locks one answer and its submission: not the assignment, its prompts or the
+    student, which the models' default orderings would join and FOR UPDATE would lock too."""
+    classmate = factories.StudentFactory(username="classmate")
+    factories.enroll(classroom, classmate)
+    prompt = assignment.prompts.first()
+    for person in (student, classmate):
+        services.response_save(
+            assignment=assignment, student=person, prompt=prompt, text="First.", base_revision=0
+        )
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_a_save_open():
+        # One student's save, inside a transaction that stays open: its locks stay held.
+        try:
+            with transaction.atomic():
+                services.response_save(
+                    assignment=assignment,
+                    student=student,
+                    prompt=prompt,
+                    text="Mine, still being saved.",
+                    base_revision=1,
+                )
+                locked.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_a_save_open)
+    holder.start()
+    try:
+        assert locked.wait(timeout=30)
+        # The classmate's save on the same prompt goes through at once rather than waiting.
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")
+            services.response_save(
+                assignment=assignment,
+                student=classmate,
+                prompt=prompt,
+                text="Theirs, saved meanwhile.",
+                base_revision=1,
+            )
+        # A save of the held answer itself does wait (and here gives up): the lock is real.
+        with pytest.raises(OperationalError), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '200ms'")
+            services.response_save(
+                assignment=assignment,
+                student=student,
+                prompt=prompt,
+                text="Another tab.",
+                base_revision=1,
+            )
+    finally:
+        release.set()
+        holder.join(timeout=30)
+    texts = dict(Response.objects.values_list("submission__student__username", "text"))
+    assert texts == {"student": "Mine, still being saved.", "classmate": "Theirs, saved meanwhile."}
