@@ -130,9 +130,15 @@ class Enrollment(models.Model):
         return f"{self.student} in {self.classroom}"
 
 
+def open_assignment_q(via: str = "", now=None) -> models.Q:
+    """Open assignments, as a lookup on Assignment or, with ``via="assignment__"``, on a model
+    that points at one (an autosave finds its prompt and checks access in one query)."""
+    return models.Q(**{f"{via}opens_at__lte": now or timezone.now()})
+
+
 class AssignmentQuerySet(models.QuerySet):
     def open(self, now=None):
-        return self.filter(opens_at__lte=now or timezone.now())
+        return self.filter(open_assignment_q(now=now))
 
     def for_student(self, student):
         return self.filter(
