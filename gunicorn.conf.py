@@ -11,7 +11,7 @@ passes it with --config). Every value can be changed without editing it:
 | GUNICORN_TIMEOUT | 30 | Seconds a request may take before its worker is restarted. |
 | GUNICORN_GRACEFUL_TIMEOUT | 30 | Seconds given to finish requests on a restart or shutdown. |
 | GUNICORN_KEEPALIVE | 5 | Seconds an idle connection from the balancer is kept open. |
-| GUNICORN_MAX_REQUESTS | 1000 | Requests after which a worker is replaced (0: never). |
+| GUNICORN_MAX_REQUESTS | 10000 | Requests after which a worker is replaced (0: never). |
 | GUNICORN_LOG_LEVEL | info | gunicorn's own log level. |
 | FORWARDED_ALLOW_IPS | 127.0.0.1,::1 | Read by gunicorn itself: proxies allowed to say the request came over https. |
 
@@ -58,8 +58,10 @@ timeout = _whole_number("GUNICORN_TIMEOUT", 30, minimum=1)
 graceful_timeout = _whole_number("GUNICORN_GRACEFUL_TIMEOUT", 30, minimum=1)
 keepalive = _whole_number("GUNICORN_KEEPALIVE", 5, minimum=0)
 # Replacing each worker now and then bounds any slow leak; the jitter keeps them from all
-# restarting at once.
-max_requests = _whole_number("GUNICORN_MAX_REQUESTS", 1000, minimum=0)
+# restarting at once. Not too often: a class autosaving sends a request every few seconds per
+# student, and each new worker costs about a quarter of a second of CPU to start plus slower
+# first requests (at 1,000, a busy school server replaced a worker every few seconds).
+max_requests = _whole_number("GUNICORN_MAX_REQUESTS", 10000, minimum=0)
 max_requests_jitter = max_requests // 10
 
 # The workers' heartbeat files in memory rather than on a disk that may stall.
