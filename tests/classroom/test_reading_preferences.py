@@ -263,3 +263,17 @@ def test_whatever_is_posted_it_never_crashes_or_stores_a_value_off_the_list(
     assert student.line_spacing in User.LineSpacing.values
     if response.status_code == 302:
         assert response.url.startswith("/") and not response.url.startswith("//")
+
+
+def test_the_workspace_shows_new_settings_after_showing_the_old_ones(client, student, assignment):
+    """The settings form's fields are kept per setting, so a change shows at once."""
+    client.force_login(student)
+    before = client.get(workspace_url(assignment)).content.decode()
+    assert re.search(r'name="text_size" value="100"[^>]*checked', before)
+
+    client.post(URL, {"text_size": "130", "line_spacing": "loose"})
+    after = client.get(workspace_url(assignment)).content.decode()
+
+    assert re.search(r'name="text_size" value="130"[^>]*checked', after)
+    assert re.search(r'name="line_spacing" value="loose"[^>]*checked', after)
+    assert not re.search(r'name="text_size" value="100"[^>]*checked', after)

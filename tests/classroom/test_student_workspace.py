@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from classroom import services
 from classroom.models import Response, Submission
+from lessons import text as services_text
 from tests import factories
 
 
@@ -383,3 +384,36 @@ def test_a_database_error_keeps_every_answer_in_its_box_with_503(
     assert {r.prompt_id: r.text for r in Response.objects.all()} == {
         p.pk: t for p, t in answers.items()
     }
+
+
+# --- The rendered reading is kept (the "fragments" cache) --------------------------------------
+
+
+def test_each_assignment_shows_its_own_reading_and_glossary_when_they_are_kept(
+    client, student, classroom, monkeypatch
+):
+    """The reading and glossary HTML is kept per assignment, never shown for another."""
+    lessons = []
+    for title, term in [("Alliances in Asia", "Buffer zone"), ("Trade and aid", "Tariff")]:
+        lesson = factories.LessonFactory(title=title)
+        factories.ReadingFactory(lesson=lesson, title=title, body=f"Read about the {term}.")
+        factories.GlossaryTermFactory(lesson=lesson, term=term, definition=f"{term} explained.")
+        factories.PromptFactory(lesson=lesson)
+        lessons.append(lesson)
+    first, second = (factories.make_assignment(classroom, lesson) for lesson in lessons)
+    client.force_login(student)
+    prepared = []
+    original = services_text.display_readings
+    monkeypatch.setattr(
+        services_text, "display_readings", lambda c: prepared.append(c) or original(c)
+    )
+
+    for _ in range(2):
+        pages = [client.get(url(a)).content.decode() for a in (first, second)]
+
+        assert "Alliances in Asia" in pages[0] and "Trade and aid" not in pages[0]
+        assert "Buffer zone explained." in pages[0] and "Tariff explained." not in pages[0]
+        assert "Trade and aid" in pages[1] and "Alliances in Asia" not in pages[1]
+        assert "Tariff explained." in pages[1] and "Buffer zone explained." not in pages[1]
+    # Prepared once per assignment; the second visits were served from the kept HTML.
+    assert len(prepared) == 2
