@@ -144,17 +144,21 @@ def _keep_revision(response: Response, *, always: bool) -> None:
     kept; unless ``always``, only when the last kept version is over REVISION_INTERVAL old."""
     if response.pk is None or not response.text:
         return
-    # The newest kept version was read with the answer (see response_save).
-    if response.kept_revision is not None:
-        if response.kept_revision == response.revision:
-            return  # this very text is already kept
-        if not always and timezone.now() - response.kept_at <= REVISION_INTERVAL:
-            return
-    ResponseRevision.objects.create(
-        response=response,
-        revision=response.revision,
-        text=response.text,
-        saved_at=response.saved_at or timezone.now(),
+    # When the newest version was kept is read with the answer (see response_save).
+    if not always and response.kept_at and timezone.now() - response.kept_at <= REVISION_INTERVAL:
+        return
+    # This very text may be kept already (turning in keeps every answer as turned in): the
+    # unique (response, revision) then makes this add nothing, with no read to find out first.
+    ResponseRevision.objects.bulk_create(
+        [
+            ResponseRevision(
+                response=response,
+                revision=response.revision,
+                text=response.text,
+                saved_at=response.saved_at or timezone.now(),
+            )
+        ],
+        ignore_conflicts=True,
     )
 
 
@@ -196,21 +200,18 @@ def response_save(
     if "\x00" in text:
         # PostgreSQL cannot store NUL; refuse it here rather than fail with a server error.
         raise ValidationError("This answer contains a null character. Remove it and save again.")
-    kept = ResponseRevision.objects.filter(response=OuterRef("pk")).order_by("-revision")
+    newest_kept = ResponseRevision.objects.filter(response=OuterRef("pk")).order_by("-revision")
     with transaction.atomic():
         # The usual case, an answer saved before: one read locks the answer and its submission
-        # (PostgreSQL; SQLite's IMMEDIATE transaction already serialises writers) and brings the
-        # newest kept version for _keep_revision. Only those two rows are locked ("of"), and
-        # the read has no ORDER BY (it finds one row): the models' default orderings would join
-        # the assignment, the prompt and the student, and FOR UPDATE would lock those rows too,
-        # making every student of an assignment wait for each other's saves.
+        # (PostgreSQL; SQLite's IMMEDIATE transaction already serialises writers) and brings
+        # when its newest version was kept, for _keep_revision. Only those two rows are locked
+        # ("of"), and the read has no ORDER BY (it finds one row): the models' default
+        # orderings would join the assignment, the prompt and the student, and FOR UPDATE would
+        # lock those rows too, making every student of an assignment wait for each other.
         answers = (
             Response.objects.select_related("submission")
             .filter(submission__assignment=assignment, submission__student=student, prompt=prompt)
-            .annotate(
-                kept_revision=Subquery(kept.values("revision")[:1]),
-                kept_at=Subquery(kept.values("created_at")[:1]),
-            )
+            .annotate(kept_at=Subquery(newest_kept.values("created_at")[:1]))
             .order_by()
         )
         try:
@@ -223,7 +224,7 @@ def response_save(
             response = answers.first()
         if response is None:
             response = Response(submission=submission, prompt=prompt)
-            response.kept_revision = response.kept_at = None
+            response.kept_at = None
         submission = response.submission
         submission.assignment = assignment
         if text == response.text:

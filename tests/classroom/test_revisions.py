@@ -264,6 +264,19 @@ def test_every_turned_in_version_is_kept(assignment, student, clock):
     assert Submission.objects.get().turn_in_count == 2
 
 
+def test_editing_work_turned_in_long_ago_keeps_its_text_once(assignment, student, clock):
+    save(assignment, student, "Version one", 0)
+    submission = services.submission_turn_in(assignment=assignment, student=student)
+    services.submission_unsubmit(submission=submission)
+    clock.advance(minutes=30)
+    # Over 2 minutes since anything was kept, but this very text was kept when turned in.
+    save(assignment, student, "Version two", 1)
+    assert kept() == [(1, "Version one")]
+    clock.advance(minutes=3)
+    save(assignment, student, "Version three", 2)
+    assert kept() == [(1, "Version one"), (2, "Version two")]
+
+
 def test_the_turn_in_view_keeps_the_answers_it_saved(client, student, assignment):
     prompt = assignment.prompts.first()
     client.force_login(student)
