@@ -7,6 +7,7 @@ student's data can be exported, or deleted so that nothing is left behind (class
 
 import json
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
@@ -33,6 +34,11 @@ from classroom.models import (
     User,
 )
 from classroom.sessions import end_user_sessions
+
+# Admins see the school's name for the app, not "Django administration".
+admin.site.site_header = f"{settings.SITE_NAME} administration"
+admin.site.site_title = f"{settings.SITE_NAME} admin"
+admin.site.index_title = "Lessons, classes and students' work"
 
 # --- People ------------------------------------------------------------------------------------
 

@@ -273,3 +273,15 @@ def test_submissions_are_never_added_by_hand(client, admin):
     client.force_login(admin)
 
     assert client.get(reverse("admin:classroom_submission_add")).status_code == 403
+
+
+def test_the_admin_is_named_after_the_site(client, admin):
+    client.force_login(admin)
+
+    page = client.get(reverse("admin:index")).content.decode()
+
+    assert (
+        "<title>Lessons, classes and students&#x27; work | Classroom Lessons admin</title>" in page
+    )
+    assert "Classroom Lessons administration" in page
+    assert "Django administration" not in page
