@@ -202,32 +202,23 @@ def test_a_save_locks_only_its_own_answer_so_classmates_never_wait(student, assi
         finally:
             connection.close()
 
+    def save_giving_up_after(lock_timeout, person, text):
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL lock_timeout = '{lock_timeout}'")
+            services.response_save(
+                assignment=assignment, student=person, prompt=prompt, text=text, base_revision=1
+            )
+
     holder = threading.Thread(target=hold_a_save_open)
     holder.start()
     try:
         assert locked.wait(timeout=30)
         # The classmate's save on the same prompt goes through at once rather than waiting.
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL lock_timeout = '2s'")
-            services.response_save(
-                assignment=assignment,
-                student=classmate,
-                prompt=prompt,
-                text="Theirs, saved meanwhile.",
-                base_revision=1,
-            )
+        save_giving_up_after("2s", classmate, "Theirs, saved meanwhile.")
         # A save of the held answer itself does wait (and here gives up): the lock is real.
-        with pytest.raises(OperationalError), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL lock_timeout = '200ms'")
-            services.response_save(
-                assignment=assignment,
-                student=student,
-                prompt=prompt,
-                text="Another tab.",
-                base_revision=1,
-            )
+        with pytest.raises(OperationalError):
+            save_giving_up_after("200ms", student, "Another tab.")
     finally:
         release.set()
         holder.join(timeout=30)
