@@ -2,11 +2,30 @@ import datetime
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from classroom.models import Assignment, Classroom, User, normalize_join_code
 from lessons.models import Lesson
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, refusing a username longer than any account's before it is looked
+    up. Django sets the field's max_length after the field is made, so nothing checks it, and
+    django-axes records each failed username: PostgreSQL then refuses one longer than that
+    column (a server error where a message belongs)."""
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        limit = self.fields["username"].max_length
+        if len(username) > limit:
+            raise ValidationError(
+                f"Usernames are at most {limit} characters long; this one has "
+                f"{len(username):,}. Check what you typed.",
+                code="max_length",
+            )
+        return username
 
 
 def _autofocus_first(form):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 
 from classroom import limits, services
-from classroom.forms import StudentSignupForm, TeacherSignupForm
+from classroom.forms import LoginForm, StudentSignupForm, TeacherSignupForm
 
 # Anyone may sign up, so wrong codes count per network address.
 SIGNUP_LIMIT_KEYS = ("ip",)
@@ -23,6 +23,7 @@ SIGNUP_KEPT_FIELDS = ("join_code", "first_name", "last_name", "username")
 
 @method_decorator(login_not_required, name="dispatch")
 class LoginView(auth_views.LoginView):
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs):

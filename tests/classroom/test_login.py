@@ -1,3 +1,5 @@
+import pytest
+from axes.models import AccessAttempt
 from django.urls import reverse
 
 from tests.factories import PASSWORD
@@ -56,3 +58,16 @@ def test_it_names_the_app_not_the_host_in_the_title_and_navigation(client, db, s
     assert b"<title>Log in \xc2\xb7 Lincoln High Lessons</title>" in response.content
     assert b'class="navbar-brand fw-semibold" href="/">Lincoln High Lessons</a>' in response.content
     assert b"127.0.0.1:8000</a>" not in response.content
+
+
+@pytest.mark.parametrize("length", [151, 300])
+def test_a_username_longer_than_any_account_gets_a_message_not_an_error(client, db, length):
+    typed = "0" * length
+
+    response = client.post(reverse("accounts:login"), {"username": typed, "password": "secret"})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"Usernames are at most 150 characters long; this one has {length}." in page
+    assert f'value="{typed}"' in page  # what was typed stays in the box
+    assert not AccessAttempt.objects.exists()  # never looked up, so nothing to record
