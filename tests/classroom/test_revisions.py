@@ -251,10 +251,15 @@ def test_turning_in_keeps_every_answer_as_turned_in(assignment, student, clock):
     assert ResponseRevision.objects.count() == 2
 
 
-def test_every_turned_in_version_is_kept(assignment, student, clock):
-    save(assignment, student, "Version one", 0)
+def turn_in_then_take_back(assignment, student, text):
+    """A first answer, turned in (which keeps it), then unsubmitted to edit again."""
+    save(assignment, student, text, 0)
     submission = services.submission_turn_in(assignment=assignment, student=student)
     services.submission_unsubmit(submission=submission)
+
+
+def test_every_turned_in_version_is_kept(assignment, student, clock):
+    turn_in_then_take_back(assignment, student, "Version one")
     clock.advance(seconds=5)
     # The first overwrite after turning in finds the turned-in text already kept.
     save(assignment, student, "Version two", 1)
@@ -265,9 +270,7 @@ def test_every_turned_in_version_is_kept(assignment, student, clock):
 
 
 def test_editing_work_turned_in_long_ago_keeps_its_text_once(assignment, student, clock):
-    save(assignment, student, "Version one", 0)
-    submission = services.submission_turn_in(assignment=assignment, student=student)
-    services.submission_unsubmit(submission=submission)
+    turn_in_then_take_back(assignment, student, "Version one")
     clock.advance(minutes=30)
     # Over 2 minutes since anything was kept, but this very text was kept when turned in.
     save(assignment, student, "Version two", 1)
