@@ -136,14 +136,20 @@ def open_assignment_q(via: str = "", now=None) -> models.Q:
     return models.Q(**{f"{via}opens_at__lte": now or timezone.now()})
 
 
+def enrolled_assignment_q(student, via: str = "") -> models.Q:
+    """Assignments of the active classes ``student`` is in; ``via`` as in open_assignment_q.
+    Enrollment is unique per class and student, so the join never duplicates a row."""
+    return models.Q(
+        **{f"{via}classroom__archived": False, f"{via}classroom__enrollments__student": student}
+    )
+
+
 class AssignmentQuerySet(models.QuerySet):
     def open(self, now=None):
         return self.filter(open_assignment_q(now=now))
 
     def for_student(self, student):
-        return self.filter(
-            classroom__enrollments__student=student, classroom__archived=False
-        ).distinct()
+        return self.filter(enrolled_assignment_q(student))
 
 
 class Assignment(models.Model):

@@ -29,6 +29,7 @@ from classroom.models import (
     Classroom,
     Response,
     Submission,
+    enrolled_assignment_q,
     open_assignment_q,
 )
 from lessons import text
@@ -53,18 +54,12 @@ def student_required(view):
 def _student_access(request, via: str = "") -> Q:
     """An open assignment of an active class the student is in: a lookup on Assignment or,
     with ``via="assignment__"``, on a model that points at one."""
-    return open_assignment_q(via) & Q(
-        **{
-            f"{via}classroom__archived": False,
-            # Enrollment is unique per class and student, so this join never duplicates a row.
-            f"{via}classroom__enrollments__student": request.user,
-        }
-    )
+    return open_assignment_q(via) & enrolled_assignment_q(request.user, via)
 
 
 def _student_assignments(request):
     """The open assignments of the active classes the student is in."""
-    return Assignment.objects.filter(_student_access(request))
+    return Assignment.objects.open().for_student(request.user)
 
 
 def _get_assignment_for_student(request, pk) -> Assignment:
