@@ -488,6 +488,15 @@ def _json_error(message, status, **extra):
     return JsonResponse({"error": message, **extra}, status=status)
 
 
+def _json_refusal(request, pk, message):
+    """404 when the student may not write to assignment ``pk`` (saying nothing else about
+    it), else 400 with ``message``. The autosave checks access with its prompt lookup, so a
+    request refused before that lookup is checked here."""
+    if not _student_assignments(request).filter(pk=pk).exists():
+        return _json_error("Not found.", 404)
+    return _json_error(message, 400)
+
+
 def _autosave_payload(request) -> dict:
     """The JSON body from the workspace script, or the form-encoded body that
     navigator.sendBeacon sends when the page is closing (it cannot set a CSRF header)."""
@@ -516,9 +525,7 @@ def autosave(request, pk):
     try:
         payload = _autosave_payload(request)
     except ValidationError as error:
-        if not _student_assignments(request).filter(pk=pk).exists():
-            return _json_error("Not found.", 404)
-        return _json_error(" ".join(error.messages), 400)
+        return _json_refusal(request, pk, " ".join(error.messages))
     answer, revision = payload.get("text"), payload.get("revision")
     # The student chose "Keep mine" over a version saved elsewhere (see services.response_save).
     resolves_conflict = payload.get("keep_mine") is True
@@ -535,9 +542,7 @@ def autosave(request, pk):
             .first()
         )
     if prompt is None:
-        if not _student_assignments(request).filter(pk=pk).exists():
-            return _json_error("Not found.", 404)
-        return _json_error("That prompt is not part of this assignment.", 400)
+        return _json_refusal(request, pk, "That prompt is not part of this assignment.")
     assignment = prompt.assignment
     if not isinstance(answer, str):
         return _json_error("The answer text is missing.", 400)
