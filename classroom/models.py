@@ -208,6 +208,12 @@ class Assignment(models.Model):
         return True
 
     @property
+    def content_key(self) -> str:
+        """Names this assignment's content in a cache: the content never changes once assigned,
+        and the creation time keeps the name unique even where an id is used again."""
+        return f"{self.pk}-{self.created_at.timestamp()}"
+
+    @property
     def readings(self):
         return self.content.get("readings", [])
 

@@ -315,9 +315,6 @@ def _render_workspace(request, assignment, *, posted=None, failed=None, page_err
             "rows": rows,
             "readings": lambda: prepared()[0],
             "glossary": lambda: prepared()[1],
-            # Assignments' content never changes (Assignment.content is not editable); the
-            # creation time makes the key unique even where an id is used again (test runs).
-            "reading_key": f"{assignment.pk}-{assignment.created_at.timestamp()}",
             "editable": editable,
             "past_due": assignment.is_past_due(now),
             "can_unsubmit": submission is not None and submission.can_unsubmit(now),
