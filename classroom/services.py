@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import OuterRef, Prefetch, Subquery, prefetch_related_objects
+from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef, Prefetch, Subquery, prefetch_related_objects
 from django.utils import timezone
 
 from classroom.models import (
@@ -139,13 +139,18 @@ def normalize_answer(text: str) -> str:
     return LONE_SURROGATE.sub("\ufffd", text)
 
 
+def _revision_due(response: Response) -> bool:
+    """Whether the last kept version of this answer is over REVISION_INTERVAL old, or there is
+    none. When the newest version was kept is read with the answer (see response_save)."""
+    return not response.kept_at or timezone.now() - response.kept_at > REVISION_INTERVAL
+
+
 def _keep_revision(response: Response, *, always: bool) -> None:
     """Keep the response's current text as a ResponseRevision, unless it is empty or already
     kept; unless ``always``, only when the last kept version is over REVISION_INTERVAL old."""
     if response.pk is None or not response.text:
         return
-    # When the newest version was kept is read with the answer (see response_save).
-    if not always and response.kept_at and timezone.now() - response.kept_at <= REVISION_INTERVAL:
+    if not always and not _revision_due(response):
         return
     # This very text may be kept already (turning in keeps every answer as turned in): the
     # unique (response, revision) then makes this add nothing, with no read to find out first.
@@ -201,32 +206,35 @@ def response_save(
         # PostgreSQL cannot store NUL; refuse it here rather than fail with a server error.
         raise ValidationError("This answer contains a null character. Remove it and save again.")
     newest_kept = ResponseRevision.objects.filter(response=OuterRef("pk")).order_by("-revision")
-    with transaction.atomic():
-        # The usual case, an answer saved before: one read locks the answer and its submission
-        # (PostgreSQL; SQLite's IMMEDIATE transaction already serialises writers) and brings
-        # when its newest version was kept, for _keep_revision. Only those two rows are locked
-        # ("of"), and the read has no ORDER BY (it finds one row): the models' default
-        # orderings would join the assignment, the prompt and the student, and FOR UPDATE would
-        # lock those rows too, making every student of an assignment wait for each other.
-        answers = (
-            Response.objects.select_related("submission")
-            .filter(submission__assignment=assignment, submission__student=student, prompt=prompt)
-            .annotate(kept_at=Subquery(newest_kept.values("created_at")[:1]))
-            .order_by()
+    # The answer with its submission and when its newest version was kept, for _keep_revision.
+    # No ORDER BY (it finds one row): the models' default orderings would join the assignment,
+    # the prompt and the student.
+    answers = (
+        Response.objects.select_related("submission")
+        .filter(submission__assignment=assignment, submission__student=student, prompt=prompt)
+        .annotate(kept_at=Subquery(newest_kept.values("created_at")[:1]))
+        .order_by()
+    )
+    if not connection.features.has_select_for_update:
+        saved = _save_in_one_statement(
+            answers, assignment, text, base_revision, resolves_conflict=resolves_conflict
         )
-        try:
-            response = answers.select_for_update(of=("self", "submission")).get()
-        except Response.DoesNotExist:
-            # An untouched, still empty box has no row: the saved answers are the ones written.
-            # The first save takes the submission's lock, then looks again: a save from
-            # another tab may have created the answer meanwhile.
-            submission = _locked_submission(assignment, student)
-            response = answers.first()
+        if saved is not None:
+            return saved
+    with transaction.atomic():
+        # The submission's lock first, then the answer is read: every writer of a student's
+        # work (turning in, feedback, returning) takes the submission before its answers, so
+        # two of them never wait for each other in a circle, and holding it means the answer
+        # read next is the latest (PostgreSQL reads each statement afresh). On SQLite the
+        # IMMEDIATE transaction already lets one writer in at a time. An untouched, still empty
+        # box has no row yet: the saved answers are the ones written.
+        submission = _locked_submission(assignment, student)
+        response = answers.first()
         if response is None:
             response = Response(submission=submission, prompt=prompt)
             response.kept_at = None
-        submission = response.submission
-        submission.assignment = assignment
+        else:
+            response.submission = submission
         if text == response.text:
             return response
         _check_editable(submission)
@@ -240,6 +248,46 @@ def response_save(
             response.save()
         else:
             response.save(update_fields=["text", "revision", "saved_at"])
+    return response
+
+
+def _save_in_one_statement(
+    answers, assignment: Assignment, text: str, base_revision: int | None, *, resolves_conflict
+) -> Response | None:
+    """response_save's usual case on SQLite, where the whole database has one write lock: the
+    answer is read without a transaction and written by one conditional UPDATE, so the lock is
+    held for that statement alone, not for the Python between a transaction's statements
+    (under load, other writers sleep in SQLite's busy handler for as long as it is held).
+
+    The UPDATE changes the row only if neither the answer's revision nor its submission's state
+    has changed since the read: SQLite runs it whole between two other transactions, so it
+    cannot slip in while a turn-in reads the answers, nor overwrite another tab's save. Returns
+    None, having changed nothing, when the general path is needed: no answer row yet, an
+    earlier version is due to be kept, or the read is out of date by the time of the UPDATE.
+    Refusals (turned in, closed, conflict) are raised as response_save raises them, as of the
+    read."""
+    response = answers.first()
+    if response is None:
+        return None
+    submission = response.submission
+    submission.assignment = assignment
+    if text == response.text:
+        return response
+    _check_editable(submission)
+    if (base_revision or 0) != response.revision and response.text:
+        raise SaveConflict(response)
+    if resolves_conflict or _revision_due(response):
+        return None
+    saved_at = timezone.now()
+    unchanged_submission = Submission.objects.filter(
+        pk=submission.pk, state=submission.state, updated_at=submission.updated_at
+    )
+    written = Response.objects.filter(
+        Exists(unchanged_submission), pk=response.pk, revision=response.revision
+    ).update(text=text, revision=F("revision") + 1, saved_at=saved_at)
+    if not written:
+        return None
+    response.text, response.revision, response.saved_at = text, response.revision + 1, saved_at
     return response
 
 
@@ -345,10 +393,9 @@ def feedback_save(
     overall comment as it is (review by prompt touches one response per student).
     """
     with transaction.atomic():
-        # The submission first, then its answers: the order every writer takes them in (an
-        # autosave locks an answer with its submission; turning in locks the submission), so
-        # two writers never wait for each other in a circle. Not the prompts, which the whole
-        # class shares.
+        # The submission first, then its answers: the order every writer takes them in
+        # (response_save, turning in, returning), so two writers never wait for each other in
+        # a circle. Not the prompts, which the whole class shares.
         Submission.objects.select_for_update().only("pk").get(pk=submission.pk)
         stored = {
             r.pk: r

@@ -1,0 +1,200 @@
+"""An autosave racing another tab or a turn-in never overwrites what it did not see, and never
+changes an answer after the turn-in has read it.
+
+On SQLite an ordinary save (an answer saved before, no earlier version due to be kept) reads
+the answer without a transaction and writes it with one conditional UPDATE, so the database's
+single write lock is held for that statement only (services._save_in_one_statement). The tests
+here put another tab's save or a turn-in between that read and that write, deterministically
+and with real threads. On PostgreSQL every save takes the row locks instead; the thread tests
+run there too.
+"""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from classroom import services
+from classroom.models import Response, ResponseRevision, Submission
+from tests import factories
+from tests.classroom.test_turn_in_concurrency import THREADS, run_at_once
+
+sqlite_only = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="the one-statement save is SQLite's"
+)
+
+
+def save(assignment, student, prompt, text, revision):
+    return services.response_save(
+        assignment=assignment, student=student, prompt=prompt, text=text, base_revision=revision
+    )
+
+
+@pytest.fixture
+def between_read_and_write(monkeypatch):
+    """Runs ``then()`` once, after the save has read the answer and before it writes."""
+
+    def arrange(then):
+        check, done = services._check_editable, []
+
+        def check_then_interfere(submission, now=None):
+            check(submission, now)
+            if not done:
+                done.append(True)
+                then()
+
+        monkeypatch.setattr(services, "_check_editable", check_then_interfere)
+
+    return arrange
+
+
+@sqlite_only
+def test_an_ordinary_save_is_one_update_outside_any_transaction(student, assignment):
+    prompt = assignment.prompts.first()
+    save(assignment, student, prompt, "First words.", 0)
+    save(assignment, student, prompt, "First words, kept.", 1)  # keeps the first version
+
+    with CaptureQueriesContext(connection) as queries:
+        saved = save(assignment, student, prompt, "First words, kept, and more.", 2)
+
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert not any("SAVEPOINT" in statement for statement in sql)
+    assert [statement.split()[0] for statement in sql] == ["SELECT", "UPDATE"]
+    answer = Response.objects.get()
+    assert (answer.text, answer.revision) == ("First words, kept, and more.", 3)
+    assert (saved.text, saved.revision, saved.saved_at) == (
+        answer.text,
+        answer.revision,
+        answer.saved_at,
+    )
+
+
+@sqlite_only
+def test_a_turn_in_between_the_read_and_the_write_refuses_the_save(
+    student, assignment, between_read_and_write
+):
+    prompt = assignment.prompts.first()
+    save(assignment, student, prompt, "Draft.", 0)
+    save(assignment, student, prompt, "Draft, finished.", 1)
+    between_read_and_write(
+        lambda: services.submission_turn_in(assignment=assignment, student=student)
+    )
+
+    with pytest.raises(ValidationError, match="You have turned this in"):
+        save(assignment, student, prompt, "Typed after the bell.", 2)
+
+    answer = Response.objects.get()
+    assert (answer.text, answer.revision) == ("Draft, finished.", 2)
+    submission = Submission.objects.get()
+    assert submission.state == Submission.State.TURNED_IN
+    assert submission.receipt == services.receipt_for(submission)
+
+
+@sqlite_only
+def test_another_tabs_save_between_the_read_and_the_write_is_a_conflict(
+    student, assignment, between_read_and_write
+):
+    prompt = assignment.prompts.first()
+    save(assignment, student, prompt, "Draft.", 0)
+    save(assignment, student, prompt, "Draft, both tabs saw this.", 1)
+    between_read_and_write(lambda: save(assignment, student, prompt, "The other tab.", 2))
+
+    with pytest.raises(services.SaveConflict) as conflict:
+        save(assignment, student, prompt, "This tab.", 2)
+
+    assert (conflict.value.response.text, conflict.value.response.revision) == (
+        "The other tab.",
+        3,
+    )
+    answer = Response.objects.get()
+    assert (answer.text, answer.revision) == ("The other tab.", 3)
+
+
+@sqlite_only
+def test_a_save_falling_back_after_a_race_still_keeps_what_is_due(
+    student, assignment, between_read_and_write
+):
+    """When the one-statement write finds the answer changed, the save is decided again by the
+    general path: here it is turned-in work taken back meanwhile, so the save goes through."""
+    prompt = assignment.prompts.first()
+    save(assignment, student, prompt, "Draft.", 0)
+    save(assignment, student, prompt, "Draft, finished.", 1)
+
+    def turn_in_and_take_back():
+        submission = services.submission_turn_in(assignment=assignment, student=student)
+        services.submission_unsubmit(submission=submission)
+
+    between_read_and_write(turn_in_and_take_back)
+
+    saved = save(assignment, student, prompt, "Draft, finished, then improved.", 2)
+
+    answer = Response.objects.get()
+    assert (answer.text, answer.revision) == ("Draft, finished, then improved.", 3)
+    assert saved.revision == 3
+    assert Submission.objects.get().state == Submission.State.DRAFT
+    # Turning in kept revision 2; nothing is kept twice.
+    assert list(ResponseRevision.objects.values_list("revision", "text")) == [
+        (2, "Draft, finished."),
+        (1, "Draft."),
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_saves_of_one_answer_let_exactly_one_through(student, assignment):
+    prompt = assignment.prompts.first()
+    save(assignment, student, prompt, "Draft.", 0)
+    save(assignment, student, prompt, "Every tab saw this.", 1)
+
+    def save_from_tab(i):
+        try:
+            save(assignment, student, prompt, f"Tab {i}", 2)
+        except services.SaveConflict:
+            return "conflict"
+        return "saved"
+
+    results, errors = run_at_once(save_from_tab)
+
+    assert errors == []
+    assert results.count("saved") == 1
+    answer = Response.objects.get()
+    assert (answer.text, answer.revision) == (f"Tab {results.index('saved')}", 3)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_saves_racing_a_turn_in_land_before_it_or_not_at_all(classroom, lesson):
+    """One thread turns in while the others save: whatever was saved is what the turn-in kept
+    and fingerprinted; a save after it is refused, never stored behind its back."""
+    assignment = factories.make_assignment(classroom, lesson)
+    student = classroom.enrollments.get().student
+    prompts = list(assignment.prompts.all())
+    for prompt in prompts:
+        save(assignment, student, prompt, f"Draft of {prompt.position}.", 0)
+        save(assignment, student, prompt, f"Draft of {prompt.position}, finished.", 1)
+
+    def work(i):
+        if i == THREADS // 2:
+            services.submission_turn_in(assignment=assignment, student=student)
+            return "turned in"
+        prompt = prompts[i % len(prompts)]
+        try:
+            save(assignment, student, prompt, f"Tab {i} on {prompt.position}.", 2)
+        except services.SaveConflict:
+            return "conflict"
+        except ValidationError:
+            return "refused"
+        return "saved"
+
+    results, errors = run_at_once(work)
+
+    assert errors == []
+    submission = Submission.objects.get()
+    assert submission.state == Submission.State.TURNED_IN
+    assert submission.receipt == services.receipt_for(submission)
+    for answer in Response.objects.all():
+        as_turned_in = answer.revisions.get(revision=answer.revision)
+        assert as_turned_in.text == answer.text
+    # At most one save per answer got through; the rest were conflicts or came too late.
+    assert results.count("saved") <= len(prompts)
+    assert results.count("saved") + results.count("conflict") + results.count("refused") == (
+        THREADS - 1
+    )
