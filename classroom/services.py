@@ -12,7 +12,15 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Prefetch, Subquery, prefetch_related_objects
+from django.db.models import (
+    BooleanField,
+    F,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    prefetch_related_objects,
+)
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from classroom.models import (
@@ -279,16 +287,30 @@ def _save_in_one_statement(
     if resolves_conflict or _revision_due(response):
         return None
     saved_at = timezone.now()
-    unchanged_submission = Submission.objects.filter(
-        pk=submission.pk, state=submission.state, updated_at=submission.updated_at
-    )
     written = Response.objects.filter(
-        Exists(unchanged_submission), pk=response.pk, revision=response.revision
+        _unchanged(submission), pk=response.pk, revision=response.revision
     ).update(text=text, revision=F("revision") + 1, saved_at=saved_at)
     if not written:
         return None
     response.text, response.revision, response.saved_at = text, response.revision + 1, saved_at
     return response
+
+
+def _unchanged(submission: Submission) -> RawSQL:
+    """A condition: the submission's row is as it was read (nothing turned it in, took it back
+    or returned it since). In SQL, not as Exists(a queryset): Django took three times as long to
+    build that as the rest of the autosave's UPDATE, the busiest write there is."""
+    # Fixed SQL; every value goes as a parameter.
+    return RawSQL(
+        "EXISTS (SELECT 1 FROM classroom_submission WHERE id = %s AND state = %s"
+        " AND updated_at = %s)",
+        (
+            submission.pk,
+            submission.state,
+            connection.ops.adapt_datetimefield_value(submission.updated_at),
+        ),
+        output_field=BooleanField(),
+    )
 
 
 def receipt_for(submission: Submission) -> str:
