@@ -15,9 +15,7 @@ from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     F,
-    OuterRef,
     Prefetch,
-    Subquery,
     prefetch_related_objects,
 )
 from django.db.models.expressions import RawSQL
@@ -149,8 +147,21 @@ def normalize_answer(text: str) -> str:
 
 def _revision_due(response: Response) -> bool:
     """Whether the last kept version of this answer is over REVISION_INTERVAL old, or there is
-    none. When the newest version was kept is read with the answer (see response_save)."""
-    return not response.kept_at or timezone.now() - response.kept_at > REVISION_INTERVAL
+    none: read with the answer, as ``kept_recently`` (see response_save)."""
+    return not response.kept_recently
+
+
+def _kept_recently(now) -> RawSQL:
+    """An annotation on Response: was any version of it kept within REVISION_INTERVAL of
+    ``now``. In SQL, not as a Subquery: Django takes longer to build that than the database
+    takes to run the whole autosave."""
+    since = connection.ops.adapt_datetimefield_value(now - REVISION_INTERVAL)
+    return RawSQL(
+        "EXISTS (SELECT 1 FROM classroom_responserevision"
+        " WHERE response_id = classroom_response.id AND created_at >= %s)",
+        (since,),
+        output_field=BooleanField(),
+    )
 
 
 def _keep_revision(response: Response, *, always: bool) -> None:
@@ -213,14 +224,13 @@ def response_save(
     if "\x00" in text:
         # PostgreSQL cannot store NUL; refuse it here rather than fail with a server error.
         raise ValidationError("This answer contains a null character. Remove it and save again.")
-    newest_kept = ResponseRevision.objects.filter(response=OuterRef("pk")).order_by("-revision")
-    # The answer with its submission and when its newest version was kept, for _keep_revision.
-    # No ORDER BY (it finds one row): the models' default orderings would join the assignment,
-    # the prompt and the student.
+    # The answer with its submission and whether a version was kept lately, for
+    # _keep_revision. No ORDER BY (it finds one row): the models' default orderings would join
+    # the assignment, the prompt and the student.
     answers = (
         Response.objects.select_related("submission")
         .filter(submission__assignment=assignment, submission__student=student, prompt=prompt)
-        .annotate(kept_at=Subquery(newest_kept.values("created_at")[:1]))
+        .annotate(kept_recently=_kept_recently(timezone.now()))
         .order_by()
     )
     if not connection.features.has_select_for_update:
@@ -237,10 +247,10 @@ def response_save(
         # IMMEDIATE transaction already lets one writer in at a time. An untouched, still empty
         # box has no row yet: the saved answers are the ones written.
         submission = _locked_submission(assignment, student)
-        response = answers.first()
+        response = next(iter(answers[:1]), None)
         if response is None:
             response = Response(submission=submission, prompt=prompt)
-            response.kept_at = None
+            response.kept_recently = False
         else:
             response.submission = submission
         if text == response.text:
@@ -274,7 +284,7 @@ def _save_in_one_statement(
     earlier version is due to be kept, or the read is out of date by the time of the UPDATE.
     Refusals (turned in, closed, conflict) are raised as response_save raises them, as of the
     read."""
-    response = answers.first()
+    response = next(iter(answers[:1]), None)
     if response is None:
         return None
     submission = response.submission
