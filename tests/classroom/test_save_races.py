@@ -1,27 +1,23 @@
 """An autosave racing another tab or a turn-in never overwrites what it did not see, and never
 changes an answer after the turn-in has read it.
 
-On SQLite an ordinary save (an answer saved before, no earlier version due to be kept) reads
-the answer without a transaction and writes it with one conditional UPDATE, so the database's
-single write lock is held for that statement only (services._save_in_one_statement). The tests
-here put another tab's save or a turn-in between that read and that write, deterministically
-and with real threads. On PostgreSQL every save takes the row locks instead; the thread tests
-run there too.
+An ordinary save (an answer saved before, no earlier version due to be kept) reads the answer
+without a transaction and writes it with one conditional UPDATE
+(services._save_in_one_statement). The tests here put another tab's save or a turn-in between
+that read and that write, deterministically and with real threads, on SQLite and PostgreSQL.
 """
+
+import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from classroom import services
 from classroom.models import Response, ResponseRevision, Submission
 from tests import factories
 from tests.classroom.test_turn_in_concurrency import THREADS, run_at_once
-
-sqlite_only = pytest.mark.skipif(
-    connection.vendor != "sqlite", reason="the one-statement save is SQLite's"
-)
 
 
 def save(assignment, student, prompt, text, revision):
@@ -48,7 +44,6 @@ def between_read_and_write(monkeypatch):
     return arrange
 
 
-@sqlite_only
 def test_an_ordinary_save_is_one_update_outside_any_transaction(student, assignment):
     prompt = assignment.prompts.first()
     save(assignment, student, prompt, "First words.", 0)
@@ -69,7 +64,6 @@ def test_an_ordinary_save_is_one_update_outside_any_transaction(student, assignm
     )
 
 
-@sqlite_only
 def test_a_turn_in_between_the_read_and_the_write_refuses_the_save(
     student, assignment, between_read_and_write
 ):
@@ -90,7 +84,6 @@ def test_a_turn_in_between_the_read_and_the_write_refuses_the_save(
     assert submission.receipt == services.receipt_for(submission)
 
 
-@sqlite_only
 def test_another_tabs_save_between_the_read_and_the_write_is_a_conflict(
     student, assignment, between_read_and_write
 ):
@@ -110,7 +103,6 @@ def test_another_tabs_save_between_the_read_and_the_write_is_a_conflict(
     assert (answer.text, answer.revision) == ("The other tab.", 3)
 
 
-@sqlite_only
 def test_a_save_falling_back_after_a_race_still_keeps_what_is_due(
     student, assignment, between_read_and_write
 ):
@@ -198,3 +190,41 @@ def test_saves_racing_a_turn_in_land_before_it_or_not_at_all(classroom, lesson):
     assert results.count("saved") + results.count("conflict") + results.count("refused") == (
         THREADS - 1
     )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_a_save_waits_for_a_turn_in_in_progress_then_is_refused(student, assignment):
+    """The one-statement save reads the submission FOR SHARE: while a turn-in holds it, the
+    save waits (here it gives up), and once the turn-in has committed the save is refused."""
+    prompt = assignment.prompts.first()
+    save(assignment, student, prompt, "Draft.", 0)
+    save(assignment, student, prompt, "Draft, finished.", 1)
+    turned_in, release = threading.Event(), threading.Event()
+
+    def turn_in_held_open():
+        try:
+            with transaction.atomic():
+                services.submission_turn_in(assignment=assignment, student=student)
+                turned_in.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=turn_in_held_open)
+    holder.start()
+    try:
+        assert turned_in.wait(timeout=30)
+        with pytest.raises(OperationalError), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '300ms'")
+            save(assignment, student, prompt, "Typed while the turn-in was saving.", 2)
+    finally:
+        release.set()
+        holder.join(timeout=30)
+
+    with pytest.raises(ValidationError, match="You have turned this in"):
+        save(assignment, student, prompt, "Typed after the bell.", 2)
+    answer = Response.objects.get()
+    assert (answer.text, answer.revision) == ("Draft, finished.", 2)
+    assert Submission.objects.get().receipt == services.receipt_for(Submission.objects.get())
