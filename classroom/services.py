@@ -153,8 +153,8 @@ def _revision_due(response: Response) -> bool:
 
 def _kept_recently(now) -> RawSQL:
     """An annotation on Response: was any version of it kept within REVISION_INTERVAL of
-    ``now``. In SQL, not as a Subquery: Django takes longer to build that than the database
-    takes to run the whole autosave."""
+    ``now``. In SQL, not as a Subquery of the newest kept version: Django took as long to build
+    that (0.2 ms) as SQLite takes to run every query of an autosave."""
     since = connection.ops.adapt_datetimefield_value(now - REVISION_INTERVAL)
     return RawSQL(
         "EXISTS (SELECT 1 FROM classroom_responserevision"
@@ -211,6 +211,9 @@ def response_save(
           or device, and that other text is about to be overwritten — it is always kept;
       (c) turning in keeps every answer exactly as turned in (``submission_turn_in``).
     Empty text is never kept, nor the same revision twice.
+
+    The usual save, of an answer saved before with no version due to be kept, is one
+    conditional UPDATE (_save_in_one_statement); the others take the submission's lock.
     """
     if prompt.assignment_id != assignment.pk:
         raise ValidationError("That prompt is not part of this assignment.")

@@ -532,12 +532,13 @@ def autosave(request, pk):
     if raw_prompt.isdecimal() and len(raw_prompt) <= 18:
         # Autosave is the busiest request: the access check and the prompt in one query.
         # Joins, not a subquery: this is the query Django takes longest to build.
-        prompt = (
+        # [:1], not first(): it finds one row, and first() adds an ORDER BY to build.
+        prompts = (
             AssignmentPrompt.objects.select_related("assignment")
             .filter(_student_access(request, "assignment__"), pk=int(raw_prompt), assignment=pk)
-            .order_by()
-            .first()
+            .order_by()[:1]
         )
+        prompt = next(iter(prompts), None)
     if prompt is None:
         return _json_refusal(request, pk, "That prompt is not part of this assignment.")
     assignment = prompt.assignment
