@@ -212,8 +212,9 @@ def response_save(
       (c) turning in keeps every answer exactly as turned in (``submission_turn_in``).
     Empty text is never kept, nor the same revision twice.
 
-    The usual save, of an answer saved before with no version due to be kept, is one
-    conditional UPDATE (_save_in_one_statement); the others take the submission's lock.
+    The usual save, of an answer saved before, is one conditional UPDATE (plus the kept version,
+    when one is due), without a transaction (_save_in_one_statement); the first save of an
+    answer, and a save that loses a race, take the submission's lock.
     """
     if prompt.assignment_id != assignment.pk:
         raise ValidationError("That prompt is not part of this assignment.")
@@ -283,10 +284,10 @@ def _save_in_one_statement(
 
     The UPDATE changes the row only if neither the answer's revision nor its submission has
     changed since the read (see _unchanged), so it cannot overwrite another tab's save nor slip
-    in while a turn-in reads the answers. Returns None, having changed nothing, when the
-    general path is needed: no answer row yet, an earlier version is due to be kept, or the
-    read is out of date by the time of the UPDATE. Refusals (turned in, closed, conflict) are
-    raised as response_save raises them, as of the read."""
+    in while a turn-in reads the answers. Returns None, having changed no answer, when the
+    general path is needed: no answer row yet, or the read is out of date by the time of the
+    UPDATE. Refusals (turned in, closed, conflict) are raised as response_save raises them, as
+    of the read."""
     response = next(iter(answers[:1]), None)
     if response is None:
         return None
@@ -297,8 +298,10 @@ def _save_in_one_statement(
     _check_editable(submission)
     if (base_revision or 0) != response.revision and response.text:
         raise SaveConflict(response)
-    if resolves_conflict or _revision_due(response):
-        return None
+    # Keeping the text being replaced needs no lock: a revision number names one text for
+    # good (every change takes a new one), so (revision, text) as read is a true earlier
+    # version even if the UPDATE below then finds the answer changed.
+    _keep_revision(response, always=resolves_conflict)
     saved_at = timezone.now()
     written = Response.objects.filter(
         _unchanged(submission), pk=response.pk, revision=response.revision

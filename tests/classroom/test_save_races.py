@@ -64,6 +64,20 @@ def test_an_ordinary_save_is_one_update_outside_any_transaction(student, assignm
     )
 
 
+def test_a_save_that_keeps_an_earlier_version_needs_no_transaction_either(student, assignment):
+    prompt = assignment.prompts.first()
+    save(assignment, student, prompt, "First words.", 0)
+
+    with CaptureQueriesContext(connection) as queries:
+        save(assignment, student, prompt, "First words, and more.", 1)
+
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert not any("SAVEPOINT" in statement for statement in sql)
+    assert [statement.split()[0] for statement in sql] == ["SELECT", "INSERT", "UPDATE"]
+    assert list(ResponseRevision.objects.values_list("revision", "text")) == [(1, "First words.")]
+    assert Response.objects.get().text == "First words, and more."
+
+
 def test_a_turn_in_between_the_read_and_the_write_refuses_the_save(
     student, assignment, between_read_and_write
 ):
