@@ -145,12 +145,6 @@ def normalize_answer(text: str) -> str:
     return LONE_SURROGATE.sub("\ufffd", text)
 
 
-def _revision_due(response: Response) -> bool:
-    """Whether the last kept version of this answer is over REVISION_INTERVAL old, or there is
-    none: read with the answer, as ``kept_recently`` (see response_save)."""
-    return not response.kept_recently
-
-
 def _kept_recently(now) -> RawSQL:
     """An annotation on Response: was any version of it kept within REVISION_INTERVAL of
     ``now``. In SQL, not as a Subquery of the newest kept version: Django took as long to build
@@ -166,10 +160,11 @@ def _kept_recently(now) -> RawSQL:
 
 def _keep_revision(response: Response, *, always: bool) -> None:
     """Keep the response's current text as a ResponseRevision, unless it is empty or already
-    kept; unless ``always``, only when the last kept version is over REVISION_INTERVAL old."""
+    kept; unless ``always``, only when the last kept version is over REVISION_INTERVAL old
+    (``kept_recently``, read with the answer: see response_save)."""
     if response.pk is None or not response.text:
         return
-    if not always and not _revision_due(response):
+    if not always and response.kept_recently:
         return
     # This very text may be kept already (turning in keeps every answer as turned in): the
     # unique (response, revision) then makes this add nothing, with no read to find out first.
@@ -256,12 +251,8 @@ def response_save(
             response.kept_recently = False
         else:
             response.submission = submission
-        if text == response.text:
+        if not _ready_to_write(response, text, base_revision, resolves_conflict=resolves_conflict):
             return response
-        _check_editable(submission)
-        if (base_revision or 0) != response.revision and response.text:
-            raise SaveConflict(response)
-        _keep_revision(response, always=resolves_conflict)
         response.text = text
         response.revision += 1
         response.saved_at = timezone.now()
@@ -270,6 +261,21 @@ def response_save(
         else:
             response.save(update_fields=["text", "revision", "saved_at"])
     return response
+
+
+def _ready_to_write(
+    response: Response, text: str, base_revision: int | None, *, resolves_conflict: bool
+) -> bool:
+    """The rules every save applies before it writes, whichever way it writes: False when this
+    text is already stored (nothing to do); refused when the work cannot be edited or the save
+    started from an older revision; else the text being replaced is kept if due, and True."""
+    if text == response.text:
+        return False
+    _check_editable(response.submission)
+    if (base_revision or 0) != response.revision and response.text:
+        raise SaveConflict(response)
+    _keep_revision(response, always=resolves_conflict)
+    return True
 
 
 def _save_in_one_statement(
@@ -293,15 +299,11 @@ def _save_in_one_statement(
         return None
     submission = response.submission
     submission.assignment = assignment
-    if text == response.text:
-        return response
-    _check_editable(submission)
-    if (base_revision or 0) != response.revision and response.text:
-        raise SaveConflict(response)
     # Keeping the text being replaced needs no lock: a revision number names one text for
     # good (every change takes a new one), so (revision, text) as read is a true earlier
     # version even if the UPDATE below then finds the answer changed.
-    _keep_revision(response, always=resolves_conflict)
+    if not _ready_to_write(response, text, base_revision, resolves_conflict=resolves_conflict):
+        return response
     saved_at = timezone.now()
     written = Response.objects.filter(
         _unchanged(submission), pk=response.pk, revision=response.revision
