@@ -7,14 +7,14 @@ Views call these; they never change a submission's state themselves.
 import datetime
 import hashlib
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import (
     BooleanField,
-    F,
     Prefetch,
     prefetch_related_objects,
 )
@@ -32,6 +32,7 @@ from classroom.models import (
     User,
     normalize_join_code,
 )
+from classroom.rows import Columns
 from lessons.models import Lesson
 
 
@@ -181,6 +182,94 @@ def _keep_revision(response: Response, *, always: bool) -> None:
     )
 
 
+# response_save's ``answer`` when the caller has not read it.
+UNREAD = object()
+
+# Ids are 64-bit: a larger number in a URL or a request names nothing (and SQLite cannot even
+# take it as a parameter).
+MAX_ID = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class SaveTarget:
+    """Where an autosave writes: the prompt, with its ``assignment`` (without the frozen
+    content, which a save never needs), and the student's answer to it with its
+    ``submission`` and ``kept_recently`` (see response_save), or None if it has no row yet."""
+
+    prompt: AssignmentPrompt
+    answer: Response | None
+
+
+_PROMPT = Columns(AssignmentPrompt, "p")
+_ASSIGNMENT = Columns(Assignment, "a", defer=("content",))
+_ANSWER = Columns(Response, "r")
+_SUBMISSION = Columns(Submission, "s")
+_SAVE_TARGET_SQL: dict[str, str] = {}
+
+
+def save_target(student: User, assignment_id: int, prompt_id: int, now=None) -> SaveTarget | None:
+    """The autosave's one read: the prompt ``prompt_id`` of assignment ``assignment_id`` with
+    the student's answer to it, or None when the student may not write there — the same rule
+    as every student page, ``open_assignment_q`` and ``enrolled_assignment_q``: an open
+    assignment of an active class they are in (tests/classroom/test_save_target.py holds the two
+    to each other).
+
+    Written as SQL (classroom/rows.py says why): the autosave is the busiest request, and as
+    two querysets (the prompt with the access check, then the answer) Django spent longer
+    building them than the database spent answering. Every join is on a unique key (one
+    enrollment per class and student, one submission per assignment and student, one answer
+    per submission and prompt), so it finds at most one row."""
+    if not (0 < assignment_id <= MAX_ID and 0 < prompt_id <= MAX_ID):
+        return None
+    db = connections[DEFAULT_DB_ALIAS]
+    sql = _SAVE_TARGET_SQL.get(db.vendor)
+    if sql is None:
+        # Column names from the models, values only as parameters.
+        sql = _SAVE_TARGET_SQL[db.vendor] = (
+            f"SELECT {_PROMPT.select(db)}, {_ASSIGNMENT.select(db)},"  # noqa: S608
+            f" {_ANSWER.select(db)}, {_SUBMISSION.select(db)},"
+            " EXISTS (SELECT 1 FROM classroom_responserevision k"
+            " WHERE k.response_id = r.id AND k.created_at >= %s)"
+            " FROM classroom_assignmentprompt p"
+            " INNER JOIN classroom_assignment a ON a.id = p.assignment_id"
+            " INNER JOIN classroom_classroom c ON c.id = a.classroom_id"
+            " INNER JOIN classroom_enrollment e ON e.classroom_id = c.id"
+            " LEFT JOIN classroom_submission s ON s.assignment_id = a.id AND s.student_id = %s"
+            " LEFT JOIN classroom_response r ON r.submission_id = s.id AND r.prompt_id = p.id"
+            " WHERE p.id = %s AND p.assignment_id = %s AND e.student_id = %s"
+            " AND a.opens_at <= %s AND c.archived = %s"
+        )
+    now = now or timezone.now()
+    adapt = db.ops.adapt_datetimefield_value
+    with db.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                adapt(now - REVISION_INTERVAL),
+                student.pk,
+                prompt_id,
+                assignment_id,
+                student.pk,
+                adapt(now),
+                False,
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    prompt = _PROMPT.load(db, row, 0)
+    at = _PROMPT.width
+    prompt.assignment = _ASSIGNMENT.load(db, row, at)
+    at += _ASSIGNMENT.width
+    answer = _ANSWER.load(db, row, at)
+    at += _ANSWER.width
+    if answer is not None:
+        answer.submission = _SUBMISSION.load(db, row, at)
+        answer.prompt = prompt
+        answer.kept_recently = bool(row[-1])
+    return SaveTarget(prompt, answer)
+
+
 def response_save(
     *,
     assignment: Assignment,
@@ -189,6 +278,7 @@ def response_save(
     text: str,
     base_revision: int | None,
     resolves_conflict: bool = False,
+    answer=UNREAD,
 ) -> Response:
     """Save one answer. ``base_revision`` is the revision the student's copy started from;
     ``None`` means "I have not seen any saved version" and conflicts with any saved text.
@@ -209,7 +299,9 @@ def response_save(
 
     The usual save, of an answer saved before, is one conditional UPDATE (plus the kept version,
     when one is due), without a transaction (_save_in_one_statement); the first save of an
-    answer, and a save that loses a race, take the submission's lock.
+    answer, and a save that loses a race, take the submission's lock. ``answer`` is the answer
+    as already read with its submission (``save_target``), or None when it has no row yet;
+    by default it is read here.
     """
     if prompt.assignment_id != assignment.pk:
         raise ValidationError("That prompt is not part of this assignment.")
@@ -232,11 +324,14 @@ def response_save(
         .annotate(kept_recently=_kept_recently(timezone.now()))
         .order_by()
     )
-    saved = _save_in_one_statement(
-        answers, assignment, text, base_revision, resolves_conflict=resolves_conflict
-    )
-    if saved is not None:
-        return saved
+    if answer is UNREAD:
+        answer = next(iter(answers[:1]), None)
+    if answer is not None:
+        saved = _save_in_one_statement(
+            answer, assignment, text, base_revision, resolves_conflict=resolves_conflict
+        )
+        if saved is not None:
+            return saved
     with transaction.atomic():
         # The submission's lock first, then the answer is read: every writer of a student's
         # work (turning in, feedback, returning) takes the submission before its answers, so
@@ -279,9 +374,14 @@ def _ready_to_write(
 
 
 def _save_in_one_statement(
-    answers, assignment: Assignment, text: str, base_revision: int | None, *, resolves_conflict
+    response: Response,
+    assignment: Assignment,
+    text: str,
+    base_revision: int | None,
+    *,
+    resolves_conflict,
 ) -> Response | None:
-    """response_save's usual case: the answer is read without a transaction and written by one
+    """response_save's usual case: the answer, read without a transaction, is written by one
     conditional UPDATE, with no BEGIN, locking read or COMMIT around them. On SQLite, whose
     one write lock covers the whole database, the lock is then held for that statement alone,
     not across the Python between a transaction's statements (under load, other writers sleep
@@ -289,14 +389,10 @@ def _save_in_one_statement(
     five round trips.
 
     The UPDATE changes the row only if neither the answer's revision nor its submission has
-    changed since the read (see _unchanged), so it cannot overwrite another tab's save nor slip
-    in while a turn-in reads the answers. Returns None, having changed no answer, when the
-    general path is needed: no answer row yet, or the read is out of date by the time of the
-    UPDATE. Refusals (turned in, closed, conflict) are raised as response_save raises them, as
-    of the read."""
-    response = next(iter(answers[:1]), None)
-    if response is None:
-        return None
+    changed since the read (see _update_if_unchanged), so it cannot overwrite another tab's save
+    nor slip in while a turn-in reads the answers. Returns None, having changed no answer, when
+    the read is out of date by the time of the UPDATE: the general path then saves. Refusals
+    (turned in, closed, conflict) are raised as response_save raises them, as of the read."""
     submission = response.submission
     submission.assignment = assignment
     # Keeping the text being replaced needs no lock: a revision number names one text for
@@ -305,39 +401,46 @@ def _save_in_one_statement(
     if not _ready_to_write(response, text, base_revision, resolves_conflict=resolves_conflict):
         return response
     saved_at = timezone.now()
-    written = Response.objects.filter(
-        _unchanged(submission), pk=response.pk, revision=response.revision
-    ).update(text=text, revision=F("revision") + 1, saved_at=saved_at)
-    if not written:
+    if not _update_if_unchanged(response, text, saved_at):
         return None
     response.text, response.revision, response.saved_at = text, response.revision + 1, saved_at
     return response
 
 
-def _unchanged(submission: Submission) -> RawSQL:
-    """A condition: the submission's row is as it was read (nothing turned it in, took it back
-    or returned it since).
+def _update_if_unchanged(response: Response, text: str, saved_at) -> bool:
+    """Write ``text`` as the answer's next revision if the answer still has the revision it
+    was read with and its submission's row is as it was read (nothing turned it in, took it
+    back or returned it since). True if it was written.
 
     SQLite runs the whole UPDATE between two other transactions (one writer at a time). On
-    PostgreSQL the row is read FOR SHARE: a turn-in holds it FOR UPDATE from before it reads
-    the answers until it commits, so the UPDATE waits for the turn-in and then finds the
-    submission changed, or the turn-in waits for the UPDATE and reads the saved text. Like every
-    writer of a student's work, it takes the submission's lock before the answer's.
+    PostgreSQL the submission's row is read FOR SHARE: a turn-in holds it FOR UPDATE from
+    before it reads the answers until it commits, so the UPDATE waits for the turn-in and then
+    finds the submission changed, or the turn-in waits for the UPDATE and reads the saved text.
+    Like every writer of a student's work, it takes the submission's lock before the answer's.
 
-    In SQL, not as Exists(a queryset): Django took three times as long to build that as the
-    rest of the UPDATE, the busiest write there is, and has no FOR SHARE."""
-    sql = "SELECT 1 FROM classroom_submission WHERE id = %s AND state = %s AND updated_at = %s"
-    if connection.features.has_select_for_update:
-        sql += " FOR SHARE"
-    return RawSQL(  # noqa: S611 (fixed SQL; every value goes as a parameter)
-        "EXISTS (" + sql + ")",
-        (
-            submission.pk,
-            submission.state,
-            connection.ops.adapt_datetimefield_value(submission.updated_at),
-        ),
-        output_field=BooleanField(),
-    )
+    In SQL, not as a queryset's update(): the busiest write there is, and Django took three
+    times as long to build it as the database takes to run it (and has no FOR SHARE)."""
+    db = connections[DEFAULT_DB_ALIAS]
+    share = " FOR SHARE" if db.features.has_select_for_update else ""
+    submission = response.submission
+    adapt = db.ops.adapt_datetimefield_value
+    with db.cursor() as cursor:
+        # Fixed SQL; every value goes as a parameter.
+        cursor.execute(
+            "UPDATE classroom_response SET text = %s, revision = revision + 1, saved_at = %s"  # noqa: S608
+            " WHERE id = %s AND revision = %s AND EXISTS (SELECT 1 FROM classroom_submission"
+            f" WHERE id = %s AND state = %s AND updated_at = %s{share})",
+            [
+                text,
+                adapt(saved_at),
+                response.pk,
+                response.revision,
+                submission.pk,
+                submission.state,
+                adapt(submission.updated_at),
+            ],
+        )
+        return cursor.rowcount == 1
 
 
 def receipt_for(submission: Submission) -> str:

@@ -526,21 +526,16 @@ def autosave(request, pk):
     answer, revision = payload.get("text"), payload.get("revision")
     # The student chose "Keep mine" over a version saved elsewhere (see services.response_save).
     resolves_conflict = payload.get("keep_mine") is True
-    prompt = None
+    target = None
     # isdecimal(), not isdigit(): int() refuses "²"; and no id has more than 18 digits.
     raw_prompt = str(payload.get("prompt")) if isinstance(payload.get("prompt"), int | str) else ""
     if raw_prompt.isdecimal() and len(raw_prompt) <= 18:
-        # Autosave is the busiest request: the access check and the prompt in one query.
-        # Joins, not a subquery: this is the query Django takes longest to build.
-        # [:1], not first(): it finds one row, and first() adds an ORDER BY to build.
-        prompts = (
-            AssignmentPrompt.objects.select_related("assignment")
-            .filter(_student_access(request, "assignment__"), pk=int(raw_prompt), assignment=pk)
-            .order_by()[:1]
-        )
-        prompt = next(iter(prompts), None)
-    if prompt is None:
+        # Autosave is the busiest request: the access check, the prompt and the answer are
+        # one query (services.save_target).
+        target = services.save_target(request.user, pk, int(raw_prompt))
+    if target is None:
         return _json_refusal(request, pk, "That prompt is not part of this assignment.")
+    prompt = target.prompt
     assignment = prompt.assignment
     if not isinstance(answer, str):
         return _json_error("The answer text is missing.", 400)
@@ -554,6 +549,7 @@ def autosave(request, pk):
             text=answer,
             base_revision=_parse_revision(revision),
             resolves_conflict=resolves_conflict,
+            answer=target.answer,
         )
     except services.SaveConflict as conflict:
         return _json_error(

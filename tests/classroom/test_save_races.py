@@ -19,10 +19,27 @@ from classroom.models import Response, ResponseRevision, Submission
 from tests import factories
 from tests.classroom.test_turn_in_concurrency import THREADS, run_at_once
 
+READ_BY = {"by": "save_target"}
+
+
+@pytest.fixture(autouse=True, params=["save_target", "response_save"])
+def _read_by(request):
+    """Every race twice: the answer read by services.save_target, as the autosave reads it,
+    and by response_save itself, as turning in and the demo data save."""
+    READ_BY["by"] = request.param
+
 
 def save(assignment, student, prompt, text, revision):
+    answer = services.UNREAD
+    if READ_BY["by"] == "save_target":
+        answer = services.save_target(student, assignment.pk, prompt.pk).answer
     return services.response_save(
-        assignment=assignment, student=student, prompt=prompt, text=text, base_revision=revision
+        assignment=assignment,
+        student=student,
+        prompt=prompt,
+        text=text,
+        base_revision=revision,
+        answer=answer,
     )
 
 
