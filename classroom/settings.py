@@ -133,12 +133,23 @@ DATABASE_URL = os.getenv("DATABASE_URL", "")
 # Seconds an app server thread keeps its database connection between requests (0: a new one
 # per request). Each gunicorn worker thread holds one, which is what max_connections must allow.
 DATABASE_CONN_MAX_AGE = envint("DATABASE_CONN_MAX_AGE", "60")
+# PostgreSQL plans every statement it is sent; for the short queries of a page that planning
+# is most of the database's work (the autosave's read: 0.36 ms to plan, 0.08 ms to run).
+# Prepared statements plan each query once per connection: psycopg prepares a query after its
+# 5th use and sends the values separately (server-side binding). Django leaves this off. Turn it off (false) behind a pooler in transaction mode
+# that cannot carry prepared statements (PgBouncer before 1.21, or without
+# max_prepared_statements); see docs/deploy.md.
+DATABASE_PREPARED_STATEMENTS = envbool("DATABASE_PREPARED_STATEMENTS", "true")
 if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(
             DATABASE_URL, conn_max_age=DATABASE_CONN_MAX_AGE, conn_health_checks=True
         )
     }
+    if DATABASE_PREPARED_STATEMENTS and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=5
+        )
 else:
     DATABASES = {
         "default": {

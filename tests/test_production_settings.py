@@ -96,9 +96,26 @@ def test_database_url_selects_postgresql_with_pooled_checked_connections():
         "lessons",
     )
     assert (database["USER"], database["PASSWORD"]) == ("app", "s3cret")
-    assert database["OPTIONS"] == {"sslmode": "require"}
+    # Prepared statements by default (docs/performance.md: planning was most of PostgreSQL's
+    # work per request).
+    assert database["OPTIONS"] == {
+        "sslmode": "require",
+        "server_side_binding": True,
+        "prepare_threshold": 5,
+    }
     assert database["CONN_MAX_AGE"] == 60
     assert database["CONN_HEALTH_CHECKS"] is True
+
+
+def test_prepared_statements_can_be_turned_off_for_a_pooler_that_cannot_carry_them():
+    env = production_env(
+        DATABASE_URL="postgres://app:s3cret@db.example.org:5433/lessons?sslmode=require",
+        DATABASE_PREPARED_STATEMENTS="false",
+    )
+
+    database = settings_under(env, "DATABASES")["DATABASES"]["default"]
+
+    assert database["OPTIONS"] == {"sslmode": "require"}
 
 
 def test_without_database_url_it_is_sqlite():
