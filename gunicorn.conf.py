@@ -6,8 +6,8 @@ passes it with --config). Every value can be changed without editing it:
 | Variable | Default | Meaning |
 |---|---|---|
 | GUNICORN_BIND | 127.0.0.1:8000 | Address(es) to listen on, comma-separated; 0.0.0.0:8000 behind a balancer. |
-| WEB_CONCURRENCY | 2 × cores + 1, at most 8 | Worker processes. |
-| GUNICORN_THREADS | 4 | Threads per worker (each holds one database connection). |
+| WEB_CONCURRENCY | cores + 1, at most 8 | Worker processes. |
+| GUNICORN_THREADS | 2 | Threads per worker (each holds one database connection). |
 | GUNICORN_TIMEOUT | 30 | Seconds a request may take before its worker is restarted. |
 | GUNICORN_GRACEFUL_TIMEOUT | 30 | Seconds given to finish requests on a restart or shutdown. |
 | GUNICORN_KEEPALIVE | 5 | Seconds an idle connection from the balancer is kept open. |
@@ -37,9 +37,15 @@ def _whole_number(name: str, default: int, *, minimum: int) -> int:
 
 
 def default_workers(cores: int) -> int:
-    """Gunicorn's rule of thumb, 2 × cores + 1, capped: each worker's threads hold database
-    connections, and PostgreSQL's default max_connections is 100 for every server together."""
-    return min(2 * cores + 1, 8)
+    """One process per core, plus one to use a core while another process waits on the
+    database; capped, as each worker's threads hold database connections and PostgreSQL's
+    default max_connections is 100 for every server together.
+
+    Fewer than gunicorn's rule of thumb (2 × cores + 1): this app's requests are short and
+    mostly Python, and on the 2-core benchmark machine 5 workers × 4 threads cost 10–30 % more
+    CPU per request than 3 × 2 (more processes and database connections on the same two cores,
+    each with cold caches), so fewer students were served (docs/performance.md)."""
+    return min(cores + 1, 8)
 
 
 wsgi_app = "classroom.wsgi:application"
@@ -52,7 +58,8 @@ bind = [
 # Threads let one worker serve a slow phone on school Wi-Fi and a quick autosave at once.
 worker_class = "gthread"
 workers = _whole_number("WEB_CONCURRENCY", default_workers(multiprocessing.cpu_count()), minimum=1)
-threads = _whole_number("GUNICORN_THREADS", 4, minimum=1)
+# Two threads: while one waits on the database or a slow client, the other serves.
+threads = _whole_number("GUNICORN_THREADS", 2, minimum=1)
 
 timeout = _whole_number("GUNICORN_TIMEOUT", 30, minimum=1)
 graceful_timeout = _whole_number("GUNICORN_GRACEFUL_TIMEOUT", 30, minimum=1)

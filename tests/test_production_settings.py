@@ -220,15 +220,15 @@ def test_gunicorn_defaults_suit_this_machine(monkeypatch):
     assert config["bind"] == ["127.0.0.1:8000"]
     assert config["worker_class"] == "gthread"
     assert config["workers"] == config["default_workers"](os.cpu_count())
-    assert config["threads"] == 4
+    assert config["threads"] == 2
     assert (config["timeout"], config["graceful_timeout"]) == (30, 30)
     assert config["control_socket_disable"] is True
 
 
-def test_gunicorn_workers_default_to_two_per_core_plus_one_at_most_eight(monkeypatch):
+def test_gunicorn_workers_default_to_one_per_core_plus_one_at_most_eight(monkeypatch):
     default_workers = gunicorn_config(monkeypatch)["default_workers"]
 
-    assert [default_workers(cores) for cores in (1, 2, 3, 4, 64)] == [3, 5, 7, 8, 8]
+    assert [default_workers(cores) for cores in (1, 2, 3, 4, 7, 64)] == [2, 3, 4, 5, 8, 8]
 
 
 def test_gunicorn_takes_its_settings_from_the_environment(monkeypatch):
