@@ -146,16 +146,35 @@ def normalize_answer(text: str) -> str:
     return LONE_SURROGATE.sub("\ufffd", text)
 
 
+# Was any version of the answer (the row named by {answer}) kept within REVISION_INTERVAL of
+# the time given as the parameter: _kept_recently and save_target both read it.
+KEPT_RECENTLY_SQL = (
+    "EXISTS (SELECT 1 FROM classroom_responserevision"
+    " WHERE response_id = {answer}.id AND created_at >= %s)"
+)
+
+
 def _kept_recently(now) -> RawSQL:
-    """An annotation on Response: was any version of it kept within REVISION_INTERVAL of
-    ``now``. In SQL, not as a Subquery of the newest kept version: Django took as long to build
-    that (0.2 ms) as SQLite takes to run every query of an autosave."""
+    """An annotation on Response: KEPT_RECENTLY_SQL. In SQL, not as a Subquery of the newest
+    kept version: Django took as long to build that (0.2 ms) as SQLite takes to run every query
+    of an autosave."""
     since = connection.ops.adapt_datetimefield_value(now - REVISION_INTERVAL)
-    return RawSQL(
-        "EXISTS (SELECT 1 FROM classroom_responserevision"
-        " WHERE response_id = classroom_response.id AND created_at >= %s)",
+    return RawSQL(  # noqa: S611 (fixed SQL; the time goes as a parameter)
+        KEPT_RECENTLY_SQL.format(answer="classroom_response"),
         (since,),
         output_field=BooleanField(),
+    )
+
+
+def _answer_query(assignment: Assignment, student: User, prompt: AssignmentPrompt):
+    """The student's answer to ``prompt`` with its submission and ``kept_recently``, for
+    _keep_revision. No ORDER BY (it finds one row): the models' default orderings would join
+    the assignment, the prompt and the student."""
+    return (
+        Response.objects.select_related("submission")
+        .filter(submission__assignment=assignment, submission__student=student, prompt=prompt)
+        .annotate(kept_recently=_kept_recently(timezone.now()))
+        .order_by()[:1]
     )
 
 
@@ -210,7 +229,7 @@ _SAVE_TARGET_SQL: dict[str, str] = {}
 def save_target(student: User, assignment_id: int, prompt_id: int, now=None) -> SaveTarget | None:
     """The autosave's one read: the prompt ``prompt_id`` of assignment ``assignment_id`` with
     the student's answer to it, or None when the student may not write there — the same rule
-    as every student page, ``open_assignment_q`` and ``enrolled_assignment_q``: an open
+    as every student page, ``Assignment.objects.open().for_student(student)``: an open
     assignment of an active class they are in (tests/classroom/test_save_target.py holds the two
     to each other).
 
@@ -228,8 +247,7 @@ def save_target(student: User, assignment_id: int, prompt_id: int, now=None) -> 
         sql = _SAVE_TARGET_SQL[db.vendor] = (
             f"SELECT {_PROMPT.select(db)}, {_ASSIGNMENT.select(db)},"  # noqa: S608
             f" {_ANSWER.select(db)}, {_SUBMISSION.select(db)},"
-            " EXISTS (SELECT 1 FROM classroom_responserevision k"
-            " WHERE k.response_id = r.id AND k.created_at >= %s)"
+            f" {KEPT_RECENTLY_SQL.format(answer='r')}"
             " FROM classroom_assignmentprompt p"
             " INNER JOIN classroom_assignment a ON a.id = p.assignment_id"
             " INNER JOIN classroom_classroom c ON c.id = a.classroom_id"
@@ -315,17 +333,9 @@ def response_save(
     if "\x00" in text:
         # PostgreSQL cannot store NUL; refuse it here rather than fail with a server error.
         raise ValidationError("This answer contains a null character. Remove it and save again.")
-    # The answer with its submission and whether a version was kept lately, for
-    # _keep_revision. No ORDER BY (it finds one row): the models' default orderings would join
-    # the assignment, the prompt and the student.
-    answers = (
-        Response.objects.select_related("submission")
-        .filter(submission__assignment=assignment, submission__student=student, prompt=prompt)
-        .annotate(kept_recently=_kept_recently(timezone.now()))
-        .order_by()
-    )
+    # Built only when it is run: building it costs Django more than the autosave's own read.
     if answer is UNREAD:
-        answer = next(iter(answers[:1]), None)
+        answer = next(iter(_answer_query(assignment, student, prompt)), None)
     if answer is not None:
         saved = _save_in_one_statement(
             answer, assignment, text, base_revision, resolves_conflict=resolves_conflict
@@ -340,7 +350,7 @@ def response_save(
         # IMMEDIATE transaction already lets one writer in at a time. An untouched, still empty
         # box has no row yet: the saved answers are the ones written.
         submission = _locked_submission(assignment, student)
-        response = next(iter(answers[:1]), None)
+        response = next(iter(_answer_query(assignment, student, prompt)), None)
         if response is None:
             response = Response(submission=submission, prompt=prompt)
             response.kept_recently = False

@@ -136,9 +136,9 @@ DATABASE_CONN_MAX_AGE = envint("DATABASE_CONN_MAX_AGE", "60")
 # PostgreSQL plans every statement it is sent; for the short queries of a page that planning
 # is most of the database's work (the autosave's read: 0.36 ms to plan, 0.08 ms to run).
 # Prepared statements plan each query once per connection: psycopg prepares a query after its
-# 5th use and sends the values separately (server-side binding). Django leaves this off. Turn it off (false) behind a pooler in transaction mode
-# that cannot carry prepared statements (PgBouncer before 1.21, or without
-# max_prepared_statements); see docs/deploy.md.
+# 5th use and sends the values separately (server-side binding). Django leaves this off. Turn
+# it off (false) behind a pooler in transaction mode that cannot carry prepared statements
+# (PgBouncer before 1.21, or without max_prepared_statements); see docs/deploy.md.
 DATABASE_PREPARED_STATEMENTS = envbool("DATABASE_PREPARED_STATEMENTS", "true")
 if DATABASE_URL:
     DATABASES = {

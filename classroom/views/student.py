@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -29,8 +29,6 @@ from classroom.models import (
     Classroom,
     Response,
     Submission,
-    enrolled_assignment_q,
-    open_assignment_q,
 )
 from lessons import text
 
@@ -49,12 +47,6 @@ def student_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def _student_access(request, via: str = "") -> Q:
-    """An open assignment of an active class the student is in: a lookup on Assignment or,
-    with ``via="assignment__"``, on a model that points at one."""
-    return open_assignment_q(via) & enrolled_assignment_q(request.user, via)
 
 
 def _student_assignments(request):

@@ -11,21 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from classroom import services
-from classroom.models import (
-    AssignmentPrompt,
-    Response,
-    ResponseRevision,
-    enrolled_assignment_q,
-    open_assignment_q,
-)
+from classroom.models import Assignment, AssignmentPrompt, Response, ResponseRevision
 from tests import factories
 
 
 def orm_allows(student, assignment_id, prompt_id) -> bool:
     """The rule as the student pages write it, in the ORM."""
     return AssignmentPrompt.objects.filter(
-        open_assignment_q("assignment__"),
-        enrolled_assignment_q(student, "assignment__"),
+        assignment__in=Assignment.objects.open().for_student(student),
         pk=prompt_id,
         assignment=assignment_id,
     ).exists()
