@@ -227,7 +227,9 @@ class AssignmentPrompt(models.Model):
     section_anchor = models.CharField(max_length=200, blank=True)
 
     class Meta:
-        ordering = ["assignment", "position"]
+        # assignment_id, not assignment: "assignment" would order by the Assignment's own
+        # ordering, joining its table into every read of an assignment's prompts.
+        ordering = ["assignment_id", "position"]
         constraints = [
             models.UniqueConstraint(
                 fields=["assignment", "position"], name="assignment_prompt_position_unique"
@@ -311,7 +313,9 @@ class Response(models.Model):
     returned_points = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
 
     class Meta:
-        ordering = ["submission", "prompt__position"]
+        # submission_id, not submission: "submission" would order by the Submission's ordering,
+        # joining the submission, its assignment and its student into every read of answers.
+        ordering = ["submission_id", "prompt__position"]
         constraints = [
             models.UniqueConstraint(fields=["submission", "prompt"], name="response_unique"),
             models.CheckConstraint(

@@ -61,6 +61,13 @@ def _get_assignment_for_student(request, pk) -> Assignment:
     )
 
 
+def _own_submission(request, assignment) -> Submission | None:
+    """The student's work on ``assignment``, or None. One at most (unique per assignment and
+    student), so it is read unordered: the model's ordering would join the assignment and the
+    student to sort a single row."""
+    return Submission.objects.filter(assignment=assignment, student=request.user).order_by().first()
+
+
 def _time_display(dt) -> str:
     return date_format(timezone.localtime(dt), "g:i A")
 
@@ -92,6 +99,8 @@ def dashboard(request):
             classroom__archived=False, classroom__enrollments__student=request.user
         )
         .select_related("classroom")
+        # The frozen lesson (the whole reading) is not shown here.
+        .defer("content")
         .annotate(total_points=Sum("prompts__points"))
         .order_by("due_at", "pk")
     )
@@ -99,7 +108,7 @@ def dashboard(request):
         s.assignment_id: s
         for s in Submission.objects.filter(
             student=request.user, assignment__in=[a.pk for a in assignments]
-        )
+        ).order_by()
     }
     to_do, turned_in, returned = [], [], []
     for assignment in assignments:
@@ -209,8 +218,8 @@ def _posted_answers(request, prompts) -> dict[int, Posted]:
 def _save_answers(request, assignment, prompts, posted) -> tuple[dict[int, Outcome], int]:
     """Save each posted answer that changed; return what went wrong, by prompt pk, and how
     many answers changed."""
-    submission = Submission.objects.filter(assignment=assignment, student=request.user).first()
-    stored = {r.prompt_id: r.text for r in submission.responses.all()} if submission else {}
+    submission = _own_submission(request, assignment)
+    stored = {r.prompt_id: r.text for r in submission.responses.order_by()} if submission else {}
     failed, changed = {}, 0
     for prompt in prompts:
         answer = posted.get(prompt.pk)
@@ -268,8 +277,8 @@ class PromptRow:
 def _render_workspace(request, assignment, *, posted=None, failed=None, page_error="", status=200):
     now = timezone.now()
     posted, failed = posted or {}, failed or {}
-    submission = Submission.objects.filter(assignment=assignment, student=request.user).first()
-    responses = {r.prompt_id: r for r in submission.responses.all()} if submission else {}
+    submission = _own_submission(request, assignment)
+    responses = {r.prompt_id: r for r in submission.responses.order_by()} if submission else {}
     rows = []
     for prompt in assignment.prompts.all():
         response = responses.get(prompt.pk)
@@ -382,7 +391,9 @@ def turn_in(request, pk):
         prompt_id: (answer, state)
         for prompt_id, answer, state in Response.objects.filter(
             submission__assignment=assignment, submission__student=request.user
-        ).values_list("prompt_id", "text", "submission__state")
+        )
+        .order_by()
+        .values_list("prompt_id", "text", "submission__state")
     }
     already = any(state == Submission.State.TURNED_IN for _, state in stored.values())
     # Usually the autosave has stored every answer already: then the turn-in is the only write
