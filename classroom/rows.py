@@ -1,5 +1,6 @@
-"""Model instances from a hand-written SQL query, for the one request where the ORM's own cost
-shows: the autosave, sent every few seconds by every student who is writing.
+"""Model instances from a hand-written SQL query, for the few reads where the ORM's own cost
+shows: the autosave, sent every few seconds by every student who is writing, and the session
+every request reads.
 
 Building and compiling a queryset costs Django 0.3–0.6 ms of Python per query, several times
 what either database takes to answer these (docs/performance.md). A query written once as SQL

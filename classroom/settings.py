@@ -234,7 +234,7 @@ SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(60 * 60 * 12))
 SESSION_COOKIE_HTTPONLY = True
 # Sessions live in the database every app server shares (with a Redis copy in front when
 # REDIS_URL is set, below), so a request may land on any server behind the load balancer.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "classroom.sessions.db"
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -279,7 +279,7 @@ if REDIS_URL:
     }
     # Sessions are read from Redis and written through to the database, so losing Redis (it
     # may keep nothing on disk) logs nobody out.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "classroom.sessions.cached_db"
 else:
     CACHES = {
         "default": {

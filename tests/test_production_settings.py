@@ -17,11 +17,13 @@ import sys
 import time
 from http.client import HTTPConnection
 from http.cookies import SimpleCookie
+from importlib import import_module
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.contrib.sessions.backends import cached_db, db
 from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
@@ -132,9 +134,14 @@ def test_sessions_are_in_the_database_and_behind_redis_when_there_is_one():
         "CACHES",
     )
 
-    assert plain["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+    # The app's stores are Django's, reading a session with one SQL statement.
+    assert plain["SESSION_ENGINE"] == "classroom.sessions.db"
+    assert issubclass(import_module(plain["SESSION_ENGINE"]).SessionStore, db.SessionStore)
     assert plain["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
-    assert with_redis["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+    assert with_redis["SESSION_ENGINE"] == "classroom.sessions.cached_db"
+    assert issubclass(
+        import_module(with_redis["SESSION_ENGINE"]).SessionStore, cached_db.SessionStore
+    )
     assert with_redis["CACHES"]["default"] == {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": "redis://127.0.0.1:6379/2",
