@@ -23,6 +23,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
+from classroom import backends
 from classroom.models import (
     JOIN_CODE_LENGTH,
     Assignment,
@@ -336,7 +337,7 @@ def create_sessions(user_ids: list[int]) -> dict[int, str]:
     (throttled) login form would have stored. Returns {user pk: session key}."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 
-    backend = "django.contrib.auth.backends.ModelBackend"
+    backend = backends.PATH
     expire = timezone.now() + datetime.timedelta(hours=12)
     store = SessionStore()
     keys, rows = {}, []

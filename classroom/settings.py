@@ -182,6 +182,11 @@ AUTH_USER_MODEL = "classroom.User"
 AUTHENTICATION_BACKENDS = [
     # First: refuses a login while its username + IP is locked out, before any password check.
     "axes.backends.AxesStandaloneBackend",
+    # ModelBackend, reading the signed-in user on each request with one SQL statement.
+    "classroom.backends.UserBackend",
+    # A session names the backend that signed its person in: this keeps sessions signed in by
+    # Django's own ModelBackend (before UserBackend) valid. It never checks a password, as
+    # UserBackend answers every login (see its authenticate).
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

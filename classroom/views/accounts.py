@@ -12,7 +12,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 
-from classroom import limits, services
+from classroom import backends, limits, services
 from classroom.forms import LoginForm, StudentSignupForm, TeacherSignupForm
 
 # Anyone may sign up, so wrong codes count per network address.
@@ -65,7 +65,7 @@ def signup_teacher(request):
     form = TeacherSignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=backends.PATH)
         messages.success(
             request, "Welcome! Your teacher account is ready. Start by creating a class."
         )
@@ -102,7 +102,7 @@ def signup_student(request):
         except ValidationError as error:
             form.add_error("join_code", error)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=backends.PATH)
             messages.success(request, f"Welcome! You have joined {enrollment.classroom.name}.")
             return redirect("classroom:student-dashboard")
     if request.method == "POST" and form.has_error("join_code"):
