@@ -7,46 +7,33 @@ cost more than the database took to answer (classroom/rows.py; docs/performance.
 permissions and the is_active rule are ModelBackend's, unchanged.
 """
 
-from functools import cache
-
-from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 from django.db import connections, router
 
-from classroom.rows import Columns
+from classroom.models import User
+from classroom.rows import Columns, Statement
 
 # What login() stores in a session for a person this app signs in without a password check
 # (just after signing up).
 PATH = f"{__name__}.UserBackend"
 
-# The statement per database vendor: column and table names from the model, the id a parameter.
-_SQL: dict[str, str] = {}
-
-
-@cache
-def _columns() -> Columns:
-    return Columns(get_user_model(), "u")
+_USER = Columns(User, "u")
+_READ = Statement(
+    lambda connection: (
+        f"SELECT {_USER.select(connection)}"  # noqa: S608
+        f" FROM {connection.ops.quote_name(User._meta.db_table)} u WHERE u.id = %s"
+    )
+)
 
 
 class UserBackend(ModelBackend):
     def get_user(self, user_id):
-        model = get_user_model()
-        columns = _columns()
-        connection = connections[router.db_for_read(model)]
-        sql = _SQL.get(connection.vendor)
-        if sql is None:
-            table = connection.ops.quote_name(model._meta.db_table)
-            pk = connection.ops.quote_name(model._meta.pk.column)
-            sql = _SQL[connection.vendor] = (
-                f"SELECT {columns.select(connection)} FROM {table} u WHERE u.{pk} = %s"  # noqa: S608
-            )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [user_id])
-            row = cursor.fetchone()
-        if row is None:
+        connection = connections[router.db_for_read(User)]
+        rows = _READ.run(connection, [user_id])
+        if not rows:
             return None
-        user = columns.load(connection, row, 0)
+        user = _USER.load(connection, rows[0], 0)
         return user if self.user_can_authenticate(user) else None
 
     def authenticate(self, request, username=None, password=None, **kwargs):

@@ -61,3 +61,20 @@ class Columns:
             for function in functions:
                 values[index] = function(values[index], column, connection)
         return self.model.from_db(connection.alias, self.attnames, values)
+
+
+class Statement:
+    """A SELECT written once per database vendor: ``build(connection)`` returns its text,
+    with table and column names from the models and every value a parameter."""
+
+    def __init__(self, build):
+        self.build = build
+        self._text: dict[str, str] = {}
+
+    def run(self, connection, params) -> list[tuple]:
+        text = self._text.get(connection.vendor)
+        if text is None:
+            text = self._text[connection.vendor] = self.build(connection)
+        with connection.cursor() as cursor:
+            cursor.execute(text, params)
+            return cursor.fetchall()

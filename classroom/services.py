@@ -32,7 +32,7 @@ from classroom.models import (
     User,
     normalize_join_code,
 )
-from classroom.rows import Columns
+from classroom.rows import Columns, Statement
 from lessons.models import Lesson
 
 
@@ -223,7 +223,22 @@ _PROMPT = Columns(AssignmentPrompt, "p")
 _ASSIGNMENT = Columns(Assignment, "a", defer=("content",))
 _ANSWER = Columns(Response, "r")
 _SUBMISSION = Columns(Submission, "s")
-_SAVE_TARGET_SQL: dict[str, str] = {}
+# Column names from the models, values only as parameters.
+_SAVE_TARGET = Statement(
+    lambda db: (
+        f"SELECT {_PROMPT.select(db)}, {_ASSIGNMENT.select(db)},"  # noqa: S608
+        f" {_ANSWER.select(db)}, {_SUBMISSION.select(db)},"
+        f" {KEPT_RECENTLY_SQL.format(answer='r')}"
+        " FROM classroom_assignmentprompt p"
+        " INNER JOIN classroom_assignment a ON a.id = p.assignment_id"
+        " INNER JOIN classroom_classroom c ON c.id = a.classroom_id"
+        " INNER JOIN classroom_enrollment e ON e.classroom_id = c.id"
+        " LEFT JOIN classroom_submission s ON s.assignment_id = a.id AND s.student_id = %s"
+        " LEFT JOIN classroom_response r ON r.submission_id = s.id AND r.prompt_id = p.id"
+        " WHERE p.id = %s AND p.assignment_id = %s AND e.student_id = %s"
+        " AND a.opens_at <= %s AND c.archived = %s"
+    )
+)
 
 
 def save_target(student: User, assignment_id: int, prompt_id: int, now=None) -> SaveTarget | None:
@@ -241,40 +256,23 @@ def save_target(student: User, assignment_id: int, prompt_id: int, now=None) -> 
     if not (0 < assignment_id <= MAX_ID and 0 < prompt_id <= MAX_ID):
         return None
     db = connections[DEFAULT_DB_ALIAS]
-    sql = _SAVE_TARGET_SQL.get(db.vendor)
-    if sql is None:
-        # Column names from the models, values only as parameters.
-        sql = _SAVE_TARGET_SQL[db.vendor] = (
-            f"SELECT {_PROMPT.select(db)}, {_ASSIGNMENT.select(db)},"  # noqa: S608
-            f" {_ANSWER.select(db)}, {_SUBMISSION.select(db)},"
-            f" {KEPT_RECENTLY_SQL.format(answer='r')}"
-            " FROM classroom_assignmentprompt p"
-            " INNER JOIN classroom_assignment a ON a.id = p.assignment_id"
-            " INNER JOIN classroom_classroom c ON c.id = a.classroom_id"
-            " INNER JOIN classroom_enrollment e ON e.classroom_id = c.id"
-            " LEFT JOIN classroom_submission s ON s.assignment_id = a.id AND s.student_id = %s"
-            " LEFT JOIN classroom_response r ON r.submission_id = s.id AND r.prompt_id = p.id"
-            " WHERE p.id = %s AND p.assignment_id = %s AND e.student_id = %s"
-            " AND a.opens_at <= %s AND c.archived = %s"
-        )
     now = now or timezone.now()
     adapt = db.ops.adapt_datetimefield_value
-    with db.cursor() as cursor:
-        cursor.execute(
-            sql,
-            [
-                adapt(now - REVISION_INTERVAL),
-                student.pk,
-                prompt_id,
-                assignment_id,
-                student.pk,
-                adapt(now),
-                False,
-            ],
-        )
-        row = cursor.fetchone()
-    if row is None:
+    rows = _SAVE_TARGET.run(
+        db,
+        [
+            adapt(now - REVISION_INTERVAL),
+            student.pk,
+            prompt_id,
+            assignment_id,
+            student.pk,
+            adapt(now),
+            False,
+        ],
+    )
+    if not rows:
         return None
+    row = rows[0]
     prompt = _PROMPT.load(db, row, 0)
     at = _PROMPT.width
     prompt.assignment = _ASSIGNMENT.load(db, row, at)

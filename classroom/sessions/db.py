@@ -6,23 +6,21 @@ than the database took to answer (classroom/rows.py; docs/performance.md). Every
 saving, the session's key rules, expiry, ``clearsessions`` — is Django's store unchanged.
 """
 
-from functools import cache
-
 from django.contrib.sessions.backends import db
+from django.contrib.sessions.models import Session
 from django.db import connections, router
 from django.utils import timezone
 
-from classroom.rows import Columns
+from classroom.rows import Columns, Statement
 
-
-@cache
-def _columns(model) -> Columns:
-    return Columns(model, "s")
-
-
-# The statement per database vendor: column and table names from the model, values only as
-# parameters.
-_SQL: dict[str, str] = {}
+_SESSION = Columns(Session, "s")
+_READ = Statement(
+    lambda connection: (
+        f"SELECT {_SESSION.select(connection)}"  # noqa: S608
+        f" FROM {connection.ops.quote_name(Session._meta.db_table)} s"
+        " WHERE s.session_key = %s AND s.expire_date > %s"
+    )
+)
 
 
 class ReadsWithSQL:
@@ -30,24 +28,14 @@ class ReadsWithSQL:
     SELECT, returning the same Session instance (or None, forgetting the key) as Django's."""
 
     def _get_session_from_db(self):
-        columns = _columns(self.model)
-        connection = connections[router.db_for_read(self.model)]
-        sql = _SQL.get(connection.vendor)
-        if sql is None:
-            table = connection.ops.quote_name(self.model._meta.db_table)
-            sql = _SQL[connection.vendor] = (
-                f"SELECT {columns.select(connection)} FROM {table} s"  # noqa: S608
-                " WHERE s.session_key = %s AND s.expire_date > %s"
-            )
+        connection = connections[router.db_for_read(Session)]
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [self.session_key, now])
-            row = cursor.fetchone()
-        if row is None:
+        rows = _READ.run(connection, [self.session_key, now])
+        if not rows:
             # As Django's store does: a key that names no live session is not used again.
             self._session_key = None
             return None
-        return columns.load(connection, row, 0)
+        return _SESSION.load(connection, rows[0], 0)
 
 
 class SessionStore(ReadsWithSQL, db.SessionStore):
