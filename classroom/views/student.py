@@ -13,20 +13,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import Sum
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from classroom import services
+from classroom import reads, services
 from classroom.forms import JoinClassForm
 from classroom.models import (
     Assignment,
     AssignmentPrompt,
-    Classroom,
     Response,
     Submission,
 )
@@ -89,30 +87,11 @@ class WorkItem:
 def dashboard(request):
     """Students: their work in three groups (to do, turned in, returned) and their classes."""
     now = timezone.now()
-    classes = list(
-        Classroom.objects.active()
-        .filter(enrollments__student=request.user)
-        .select_related("teacher")
-    )
-    assignments = list(
-        Assignment.objects.filter(
-            classroom__archived=False, classroom__enrollments__student=request.user
-        )
-        .select_related("classroom")
-        # The frozen lesson (the whole reading) is not shown here.
-        .defer("content")
-        .annotate(total_points=Sum("prompts__points"))
-        .order_by("due_at", "pk")
-    )
-    submissions = {
-        s.assignment_id: s
-        for s in Submission.objects.filter(
-            student=request.user, assignment__in=[a.pk for a in assignments]
-        ).order_by()
-    }
+    # Two statements written as SQL (classroom/reads.py): a student opens this page often.
+    classes = reads.student_classes(request.user)
+    work = reads.student_work(request.user)
     to_do, turned_in, returned = [], [], []
-    for assignment in assignments:
-        submission = submissions.get(assignment.pk)
+    for assignment, submission in work:
         item = WorkItem(assignment=assignment, submission=submission)
         if not assignment.is_open(now):
             item.upcoming = True
@@ -138,7 +117,7 @@ def dashboard(request):
             "to_do": to_do,
             "turned_in": turned_in,
             "returned": returned,
-            "has_work": bool(assignments),
+            "has_work": bool(work),
             "join_form": JoinClassForm(),
         },
     )
@@ -274,14 +253,13 @@ class PromptRow:
     unsaved: bool = False  # the box shows posted text the server does not have
 
 
-def _render_workspace(request, assignment, *, posted=None, failed=None, page_error="", status=200):
+def _render_workspace(
+    request, assignment, submission, *, posted=None, failed=None, page_error="", status=200
+):
     now = timezone.now()
     posted, failed = posted or {}, failed or {}
-    submission = _own_submission(request, assignment)
-    responses = {r.prompt_id: r for r in submission.responses.order_by()} if submission else {}
     rows = []
-    for prompt in assignment.prompts.all():
-        response = responses.get(prompt.pk)
+    for prompt, response in reads.prompts_with_answers(assignment, submission):
         outcome = failed.get(prompt.pk)
         answer = posted.get(prompt.pk)
         row = PromptRow(
@@ -342,8 +320,8 @@ def _failure_status(failed) -> int:
 def workspace(request, pk):
     """Enrolled students: read the assignment and write answers; POST saves a draft (no
     JavaScript needed). GET never creates anything."""
-    assignment = _get_assignment_for_student(request, pk)
     if request.method == "POST":
+        assignment = _get_assignment_for_student(request, pk)
         prompts = list(assignment.prompts.all())
         posted = _posted_answers(request, prompts)
         failed, changed = _save_answers(request, assignment, prompts, posted)
@@ -353,6 +331,7 @@ def workspace(request, pk):
             return _render_workspace(
                 request,
                 assignment,
+                _own_submission(request, assignment),
                 posted=posted,
                 failed=failed,
                 page_error="Some answers were not saved. They are still in their boxes; "
@@ -364,7 +343,12 @@ def workspace(request, pk):
         else:
             messages.info(request, "No changes to save: your answers were already saved.")
         return redirect("classroom:workspace", pk=assignment.pk)
-    return _render_workspace(request, assignment)
+    # The page: one statement finds the assignment, checks access and reads the student's work
+    # (classroom/reads.py), and one more its prompts with the answers.
+    page = reads.workspace(request.user, pk)
+    if page is None:
+        raise Http404
+    return _render_workspace(request, page.assignment, page.submission)
 
 
 TURN_IN_SERVER_ERROR = (
@@ -414,6 +398,7 @@ def turn_in(request, pk):
         return _render_workspace(
             request,
             assignment,
+            _own_submission(request, assignment),
             posted=posted,
             failed=failed,
             page_error=TURN_IN_SERVER_ERROR
@@ -427,7 +412,12 @@ def turn_in(request, pk):
         # they were. The typed text goes back into the boxes and the student can try again.
         _log_database_error("turn in", request, assignment, error)
         return _render_workspace(
-            request, assignment, posted=posted, page_error=TURN_IN_SERVER_ERROR, status=503
+            request,
+            assignment,
+            _own_submission(request, assignment),
+            posted=posted,
+            page_error=TURN_IN_SERVER_ERROR,
+            status=503,
         )
     except ValidationError as error:
         reason = " ".join(error.messages)
@@ -436,6 +426,7 @@ def turn_in(request, pk):
             return _render_workspace(
                 request,
                 assignment,
+                _own_submission(request, assignment),
                 posted=posted,
                 page_error=f"Not turned in: {reason}",
                 status=400,
