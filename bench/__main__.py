@@ -256,6 +256,7 @@ def main() -> int:
     for engine in env("BENCH_DATABASES", "sqlite,postgres").split(","):
         results["databases"][engine] = run_engine(engine.strip(), workdir, base_env)
     results["machine"]["load_average_end"] = os.getloadavg()
+    results["machine"]["speed_probe_ms_end"] = machine.speed_probe()
     results["seconds"] = round(time.time() - started)
     output = Path(env("BENCH_OUTPUT", str(BASE_DIR / "bench" / "results.json")))
     output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")

@@ -3,8 +3,10 @@
 import datetime
 import os
 import platform
+import runpy
 import sqlite3
 import subprocess
+import time
 from importlib import metadata
 
 from bench.server import BASE_DIR
@@ -77,16 +79,38 @@ def describe() -> dict:
         "gunicorn": metadata.version("gunicorn"),
         "sqlite": sqlite3.sqlite_version,
         "load_average_start": os.getloadavg(),
+        "speed_probe_ms_start": speed_probe(),
     }
 
 
+def speed_probe() -> float:
+    """Milliseconds of CPU a fixed piece of Python (dict and str work, like a request's) takes
+    here, the best of five. Virtual machines of one kind differ from run to run, and one machine
+    from one hour to the next: the same code measured 50 ms and 90 ms on one of ours within a
+    minute. Runs compare fairly only at similar probes."""
+
+    def work():
+        table = {}
+        for i in range(200_000):
+            table[str(i)] = i * 2
+        return sum(len(key) for key in table)
+
+    best = float("inf")
+    for _ in range(5):
+        started = time.process_time()
+        work()
+        best = min(best, time.process_time() - started)
+    return round(best * 1000, 1)
+
+
 def config() -> dict:
-    """The server configuration the run used (gunicorn.conf.py defaults unless overridden)."""
-    cores = os.cpu_count() or 1
+    """The server configuration the run used: gunicorn.conf.py's own values (its defaults,
+    or what the environment sets), read by running it as gunicorn does."""
+    gunicorn = runpy.run_path(str(BASE_DIR / "gunicorn.conf.py"))
     return {
-        "gunicorn_workers": int(os.getenv("WEB_CONCURRENCY", str(min(2 * cores + 1, 8)))),
-        "gunicorn_threads": int(os.getenv("GUNICORN_THREADS", "4")),
-        "gunicorn_worker_class": "gthread",
+        "gunicorn_workers": gunicorn["workers"],
+        "gunicorn_threads": gunicorn["threads"],
+        "gunicorn_worker_class": gunicorn["worker_class"],
         "load_generator": "one asyncio process, keep-alive HTTP/1.1 on loopback, "
         "sharing the machine's cores with gunicorn and the database",
         **{
@@ -210,6 +234,8 @@ def table(results: dict) -> str:
         f"load average at start {m['load_average_start'][0]:.2f}, at the end "
         f"{m['load_average_end'][0]:.2f}; the load generator shares the cores with gunicorn "
         "and the database.",
+        f"speed probe (bench/machine.py, lower is faster): {m['speed_probe_ms_start']} ms at the "
+        f"start, {m['speed_probe_ms_end']} ms at the end.",
     ]
     # Only the load before the run says whether others were busy: the end includes our own.
     if m["load_average_start"][0] > 1.5:
