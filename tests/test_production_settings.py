@@ -6,6 +6,7 @@ PostgreSQL, whichever the suite runs on), the way `make serve` does, and talk HT
 """
 
 import contextlib
+import datetime
 import json
 import os
 import re
@@ -19,6 +20,7 @@ from http.client import HTTPConnection
 from http.cookies import SimpleCookie
 from importlib import import_module
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import quote, urlencode
 
 import pytest
@@ -27,6 +29,8 @@ from django.contrib.sessions.backends import cached_db, db
 from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
+from gunicorn import glogging
+from gunicorn.config import Config as GunicornConfig
 
 from tests import factories
 
@@ -230,6 +234,7 @@ def test_gunicorn_defaults_suit_this_machine(monkeypatch):
     assert config["threads"] == 2
     assert (config["timeout"], config["graceful_timeout"]) == (30, 30)
     assert config["control_socket_disable"] is True
+    assert config["logger_class"] is config["AccessLogger"]
 
 
 def test_gunicorn_workers_default_to_one_per_core_plus_one_at_most_eight(monkeypatch):
@@ -268,6 +273,37 @@ def test_the_access_log_leaves_out_query_strings_and_referrers(monkeypatch):
     assert "%(U)s" in log_format  # the path alone
     for field in ["%(r)s", "%(q)s", "%(f)s"]:
         assert field not in log_format
+
+
+def test_the_access_log_writes_what_gunicorns_own_logger_would(monkeypatch):
+    config = gunicorn_config(monkeypatch)
+    logger = config["AccessLogger"](GunicornConfig())
+    environ = {
+        "REMOTE_ADDR": "10.1.2.3",
+        "REQUEST_METHOD": "POST",
+        "RAW_URI": "/work/7/autosave/?x=1",
+        "PATH_INFO": "/work/7/autosave/",
+        "QUERY_STRING": "x=1",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_USER_AGENT": 'Mozilla/5.0 "quoted"',
+        "HTTP_COOKIE": "sessionid=secret",
+    }
+    response = SimpleNamespace(status="200 OK", sent=42, headers=[("Content-Type", "text/html")])
+    request = SimpleNamespace(headers=[("COOKIE", "sessionid=secret")])
+    took = datetime.timedelta(seconds=1, microseconds=234567)
+
+    ours = logger.atoms(response, request, environ, took)
+    theirs = glogging.Logger(GunicornConfig()).atoms(response, request, environ, took)
+
+    assert set(ours) == config["ACCESS_LOG_FIELDS"]  # every field the format names, no more
+    assert {field: ours[field] for field in ours if field != "t"} == {
+        field: theirs[field] for field in ours if field != "t"
+    }
+    line = config["access_log_format"] % glogging.SafeAtoms(ours)
+    assert line.startswith("10.1.2.3 - - [")
+    assert line.endswith(
+        '"POST /work/7/autosave/ HTTP/1.1" 200 42 "Mozilla/5.0 \\"quoted\\"" 1234ms'
+    )
 
 
 def test_gunicorn_accepts_the_config_and_loads_the_app():
