@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 
-.PHONY: run serve test test-postgres lint format pytest install clean bench screenshots audit
+.PHONY: run serve test test-postgres lint format pytest install clean bench bench-instructions screenshots audit
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,12 @@ serve: $(STAMP)
 ## prints a table and writes bench/results.json. About 15 minutes; sizes via BENCH_* variables.
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+## make bench-instructions: instructions per request of the autosave, the workspace and the
+## dashboard, counted by valgrind's callgrind (the same from run to run, unlike timings); writes
+## bench/instructions.json. About 3 minutes.
+bench-instructions: $(STAMP)
+	$(BIN)/python -m bench.instructions
 
 ## make screenshots: docs/screenshots/*.png of the key pages at 1280 and 360 px, from a throwaway
 ## server (temporary SQLite database, demo data, a free local port). Needs /usr/bin/chromium;
