@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 
 from bench import machine, scenarios
-from bench.server import BASE_DIR, Server, free_port, postgres_backend_cpu
+from bench.server import BASE_DIR, Server, free_port, postgres_server_cpu
 
 P2_STEPS = "500,750,1000,1250,1500,2000,2500,3000,4000,5000"
 
@@ -180,11 +180,7 @@ def run_engine(engine: str, workdir: Path, base_env: dict) -> dict:
                     requests=envint("BENCH_P4_REQUESTS", 300),
                     cpu_probe=lambda: (
                         school_server.worker_cpu_seconds()
-                        + (
-                            postgres_backend_cpu("classroom_bench_school")
-                            if engine == "postgres"
-                            else 0
-                        )
+                        + (postgres_server_cpu() if engine == "postgres" else 0)
                     ),
                 )
             )
@@ -212,9 +208,7 @@ def run_engine(engine: str, workdir: Path, base_env: dict) -> dict:
                     connections=envint("BENCH_CONNECTIONS", 64),
                     cpu_probe=lambda: {
                         "app": school_server.cpu_seconds(),
-                        "db": postgres_backend_cpu("classroom_bench_school")
-                        if engine == "postgres"
-                        else 0.0,
+                        "db": postgres_server_cpu() if engine == "postgres" else 0.0,
                     },
                 )
             )

@@ -101,10 +101,13 @@ def process_tree_cpu(root: int, *, children_only: bool = False) -> float:
     return total
 
 
-def postgres_backend_cpu(database: str) -> float:
-    """User + system seconds of the PostgreSQL backends now connected to ``database`` (found by
-    their process titles). Backends that already ended are not counted."""
-    total = 0.0
+def postgres_server_cpu() -> float:
+    """User + system seconds of the PostgreSQL server on this machine: its postmaster with the
+    backends it has reaped, and the processes it runs now (backends, checkpointer, WAL writer,
+    autovacuum). Counting the reaped ones matters: an app thread reconnects after
+    DATABASE_CONN_MAX_AGE, and a backend that ended during a step takes its CPU with it. 0 when
+    no PostgreSQL runs here (a server on another machine is not measured)."""
+    postmasters = set()
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -113,11 +116,12 @@ def postgres_backend_cpu(database: str) -> float:
                 title = handle.read()
         except OSError:
             continue
-        if title.startswith(b"postgres: ") and f" {database} ".encode() in title:
+        # Every process the postmaster starts retitles itself "postgres: ...".
+        if title.startswith(b"postgres: "):
             fields = _stat(int(entry))
             if fields is not None:
-                total += sum(int(v) for v in fields[11:13]) / TICKS
-    return total
+                postmasters.add(int(fields[1]))
+    return sum(process_tree_cpu(pid) for pid in postmasters)
 
 
 def _healthy(port: int) -> bool:
