@@ -159,7 +159,7 @@ async def classroom_mix(
     results, best = [], 0
     for count in steps:
         if count > len(people):
-            results.append({"students": count, "skipped": f"only {len(people)} students"})
+            results.append({"students": count, "skipped": f"only {len(people):,} students"})
             break
         recorder = Recorder()
         pool = Pool(HOST, port, connections)
