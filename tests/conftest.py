@@ -8,12 +8,20 @@ import pytest
 
 from classroom.models import User
 from tests import factories
+from tests.browser.support import RequestsInFlight
 
 
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     # Hashing with PBKDF2 would make the suite several times slower and tests nothing.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _live_server_serving():
+    # A browser test's end makes the shared live server refuse requests until the next test
+    # (tests/browser/support.py, RequestsInFlight); every test starts with it serving.
+    RequestsInFlight.serve_all()
 
 
 @pytest.fixture

@@ -14,13 +14,18 @@ The fixtures:
 """
 
 import os
-import time
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
-from tests.browser.support import CHROMIUM, close_browser, open_browser, session_cookie
+from tests.browser.support import (
+    CHROMIUM,
+    RequestsInFlight,
+    close_browser,
+    open_browser,
+    session_cookie,
+)
 
 HERE = Path(__file__).resolve().parent
 
@@ -75,6 +80,7 @@ def new_context(browser, live_server, transactional_db):
     """Make browser profiles on the live server, optionally logged in as a user; all are closed
     after the test."""
     contexts = []
+    requests = RequestsInFlight.around(live_server)
 
     def make(user=None, **options):
         options.setdefault("viewport", {"width": 1280, "height": 900})
@@ -86,13 +92,9 @@ def new_context(browser, live_server, transactional_db):
         return context
 
     yield make
-    for context in contexts:
-        # Closing a page with unsaved text sends it (the workspace script's point); here it would
-        # reach the server while the test database is being emptied, so cut the network first and
-        # let any request already on its way finish.
-        context.set_offline(True)
-    if contexts:
-        time.sleep(0.3)
+    # Requests that come after this (a page sends its unsaved text as it closes) get a 503
+    # instead of reaching a database that is being emptied.
+    requests.refuse_and_wait(timeout=20)
     for context in contexts:
         context.close()
 

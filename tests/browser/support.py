@@ -1,6 +1,8 @@
 """Small helpers for the browser tests. Playwright is imported only when a test runs, so the
 folder still collects (and skips) on a machine without it."""
 
+import threading
+
 from django.conf import settings
 from django.test import Client
 
@@ -43,6 +45,87 @@ def close_browser():
         _shared["browser"].close()
         _shared["playwright"].stop()
         _shared.update(playwright=None, browser=None)
+
+
+class RequestsInFlight:
+    """The live server's WSGI app, counting the requests it is serving, so that a test's end can
+    refuse new ones and wait for the last to finish before its database is emptied. Closing a
+    page with unsaved text sends it (the workspace script's point), and Chromium sends that
+    request even from a context set offline. On PostgreSQL a request still running when the
+    database is emptied deadlocks with the TRUNCATE, and the next test starts on this one's
+    rows."""
+
+    # Every counter made, so that each test can start with all of them serving (serve_all):
+    # the live server outlives the test that refused.
+    made = []
+
+    def __init__(self, app):
+        self.app = app
+        self.count = 0
+        self.refusing = False
+        self.changed = threading.Condition()
+        self.made.append(self)
+
+    @classmethod
+    def around(cls, live_server):
+        """The counter around ``live_server``'s app, put there on first use."""
+        httpd = live_server.thread.httpd
+        if not isinstance(httpd.get_app(), cls):
+            httpd.set_app(cls(httpd.get_app()))
+        return httpd.get_app()
+
+    @classmethod
+    def serve_all(cls):
+        for counter in cls.made:
+            with counter.changed:
+                counter.refusing = False
+
+    def __call__(self, environ, start_response):
+        with self.changed:
+            refused = self.refusing
+            if not refused:
+                self.count += 1
+        if refused:
+            start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+            return [b"The test has ended."]
+        try:
+            result = self.app(environ, start_response)
+        except BaseException:
+            self._ended()
+            raise
+        return _ClosingResult(result, self._ended)
+
+    def _ended(self):
+        with self.changed:
+            self.count -= 1
+            self.changed.notify_all()
+
+    def refuse_and_wait(self, timeout):
+        """Answer every request from now on with a 503 that touches nothing, and wait for the
+        ones already running to end."""
+        with self.changed:
+            self.refusing = True
+            if not self.changed.wait_for(lambda: self.count == 0, timeout):
+                raise AssertionError(f"{self.count} live-server requests still running")
+
+
+class _ClosingResult:
+    """A WSGI response body that calls ``ended`` once the server has closed it: Django ends a
+    request (request_finished, closing its database connection) in ``close()``."""
+
+    def __init__(self, result, ended):
+        self.result = result
+        self.ended = ended
+
+    def __iter__(self):
+        return iter(self.result)
+
+    def close(self):
+        try:
+            if hasattr(self.result, "close"):
+                self.result.close()
+        finally:
+            self.ended()
 
 
 def expect(target, **kwargs):
